@@ -1,0 +1,34 @@
+"""Task sessions. They run inside the project's locked uv environment (`uv run nox ...`),
+so no session builds a virtualenv of its own: `uv.lock` is the single source of versions."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "none"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff, and import-linter for the layer rules."""
+    session.run("ruff", "check", "src", "tests", "benchmarks", "noxfile.py")
+    session.run("lint-imports")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the pure domain."""
+    session.run("mypy", "--strict", "src/v3core")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite: unit, contract (in-memory, SQLite, PostgreSQL), integration, e2e."""
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks of QUALITY.md; results go to docs/performance.md by hand from the printed table."""
+    session.run("python", "benchmarks/run_all.py", *session.posargs)

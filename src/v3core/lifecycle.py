@@ -1,0 +1,126 @@
+"""The job state machine of SPEC §5 as an explicit transition table.
+
+User actions (``approve``, ``cancel``...) and system events (``planning_started``,
+``render_finished``...) are both ``JobAction`` members; ``USER_ACTIONS`` lists the
+ones a person may ask for through the API.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from v3core.errors import IllegalTransition, ValidationFailed
+from v3core.model import JobStatus
+
+
+class JobAction(enum.StrEnum):
+    """Everything that can move a job (or act on it without moving it)."""
+
+    # user actions
+    APPROVE = "approve"
+    REJECT_STORYBOARD = "reject_storyboard"
+    REGENERATE_ALL_SCENES = "regenerate_all_scenes"
+    REGENERATE_SCENE = "regenerate_scene"
+    EDIT_SCENE = "edit_scene"
+    DELETE_SCENE = "delete_scene"
+    CANCEL = "cancel"
+    RETRY = "retry"
+    # system events
+    PLANNING_STARTED = "planning_started"
+    PLANNING_FINISHED = "planning_finished"
+    RENDER_FINISHED = "render_finished"
+    FAIL = "fail"
+
+
+class FailedStep(enum.StrEnum):
+    """The steps a job can fail in; ``retry`` resumes from the one that failed."""
+
+    ASSET_IMPORT = "asset_import"
+    STORYBOARD_GENERATION = "storyboard_generation"
+    VIDEO_RENDERING = "video_rendering"
+
+
+USER_ACTIONS: frozenset[JobAction] = frozenset(
+    {
+        JobAction.APPROVE,
+        JobAction.REJECT_STORYBOARD,
+        JobAction.REGENERATE_ALL_SCENES,
+        JobAction.REGENERATE_SCENE,
+        JobAction.CANCEL,
+        JobAction.RETRY,
+    }
+)
+
+ACTION_ALIASES: Mapping[str, JobAction] = {
+    "approve_storyboard": JobAction.APPROVE,
+    "reject": JobAction.REJECT_STORYBOARD,
+    "regenerate": JobAction.REGENERATE_SCENE,
+    "regenerate_all": JobAction.REGENERATE_ALL_SCENES,
+}
+
+S = JobStatus
+A = JobAction
+_NON_TERMINAL = (S.PENDING, S.STORYBOARD_PROCESSING, S.STORYBOARD_READY, S.VIDEO_PROCESSING)
+
+TRANSITIONS: Mapping[tuple[JobStatus, JobAction], JobStatus] = {
+    (S.PENDING, A.PLANNING_STARTED): S.STORYBOARD_PROCESSING,
+    (S.STORYBOARD_PROCESSING, A.PLANNING_STARTED): S.STORYBOARD_PROCESSING,
+    (S.STORYBOARD_PROCESSING, A.PLANNING_FINISHED): S.STORYBOARD_READY,
+    (S.STORYBOARD_READY, A.APPROVE): S.VIDEO_PROCESSING,
+    (S.STORYBOARD_READY, A.REJECT_STORYBOARD): S.STORYBOARD_PROCESSING,
+    (S.STORYBOARD_READY, A.REGENERATE_ALL_SCENES): S.STORYBOARD_PROCESSING,
+    (S.STORYBOARD_READY, A.REGENERATE_SCENE): S.STORYBOARD_READY,
+    (S.STORYBOARD_READY, A.EDIT_SCENE): S.STORYBOARD_READY,
+    (S.STORYBOARD_READY, A.DELETE_SCENE): S.STORYBOARD_READY,
+    (S.VIDEO_PROCESSING, A.RENDER_FINISHED): S.COMPLETED,
+    (S.PENDING, A.FAIL): S.FAILED,
+    (S.STORYBOARD_PROCESSING, A.FAIL): S.FAILED,
+    (S.VIDEO_PROCESSING, A.FAIL): S.FAILED,
+    **{(status, A.CANCEL): S.CANCELLED for status in _NON_TERMINAL},
+}
+
+_RETRY_TARGET: Mapping[FailedStep, JobStatus] = {
+    FailedStep.ASSET_IMPORT: S.PENDING,
+    FailedStep.STORYBOARD_GENERATION: S.STORYBOARD_PROCESSING,
+    FailedStep.VIDEO_RENDERING: S.VIDEO_PROCESSING,
+}
+
+
+def parse_action(name: str) -> JobAction:
+    """The user action named by ``name`` (case-insensitive, aliases accepted)."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in ACTION_ALIASES:
+        return ACTION_ALIASES[key]
+    try:
+        action = JobAction(key)
+    except ValueError:
+        action = None
+    if action is None or action not in USER_ACTIONS:
+        known = ", ".join(sorted(a.value for a in USER_ACTIONS))
+        raise ValidationFailed.at(("action",), f"unknown action {name!r}; known actions: {known}")
+    return action
+
+
+def allowed_actions(status: JobStatus) -> list[str]:
+    """The user actions allowed in ``status``, sorted by name."""
+    allowed = {a for (s, a) in TRANSITIONS if s == status and a in USER_ACTIONS}
+    if status == S.FAILED:
+        allowed.add(A.RETRY)
+    return sorted(a.value for a in allowed)
+
+
+def next_status(status: JobStatus, action: JobAction, failed_step: str | None = None) -> JobStatus:
+    """The status after ``action``; raises ``IllegalTransition`` when it is not allowed.
+
+    ``retry`` is only allowed from ``failed`` and resumes from ``failed_step``.
+    """
+    if action == A.RETRY and status == S.FAILED:
+        try:
+            return _RETRY_TARGET[FailedStep(failed_step or FailedStep.STORYBOARD_GENERATION)]
+        except ValueError:
+            return S.STORYBOARD_PROCESSING
+    target = TRANSITIONS.get((status, action))
+    if target is None:
+        raise IllegalTransition(status.value, action.value, allowed_actions(status))
+    return target
