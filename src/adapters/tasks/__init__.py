@@ -1,0 +1,1 @@
+"""Task runners: where background job work runs."""

@@ -1,0 +1,84 @@
+"""The embedded default: background work as asyncio tasks in the serving process.
+
+Bounded concurrency per task kind (planning waits on the network, rendering on the
+CPU), one task at a time per job, and cancellation of a job's running task. Nothing
+is durable here: after a restart ``ResumeUnfinishedJobs`` resubmits whatever was
+pending or processing, which is safe because each step checks the job's status first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from v3core.ports.tasks import TaskKind, TaskRunner
+
+log = logging.getLogger(__name__)
+
+TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
+
+
+class InProcessTaskRunner(TaskRunner):
+    """Runs tasks in this event loop with a semaphore per kind and a lock per job."""
+
+    def __init__(self, limits: Mapping[TaskKind, int] | None = None) -> None:
+        limits = limits or {TaskKind.PLAN_STORYBOARD: 32, TaskKind.RENDER_VIDEO: 1}
+        self._limits = {kind: asyncio.Semaphore(limits.get(kind, 1)) for kind in TaskKind}
+        self._handler: TaskHandler | None = None
+        self._running: dict[str, set[asyncio.Task[None]]] = {}
+        self._job_locks: dict[str, asyncio.Lock] = {}
+
+    def bind(self, handler: TaskHandler) -> None:
+        """Set what runs a task (done by the composition root, which builds both sides)."""
+        self._handler = handler
+
+    async def submit(self, kind: TaskKind, job_id: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(kind, job_id), name=f"{kind.value}:{job_id}")
+        self._running.setdefault(job_id, set()).add(task)
+        task.add_done_callback(lambda t: self._forget(job_id, t))
+
+    async def cancel(self, job_id: str) -> None:
+        for task in list(self._running.get(job_id, ())):
+            task.cancel()
+
+    async def join(self) -> None:
+        """Wait until no task is running (tests and graceful shutdown; wrap in a timeout)."""
+        while self._running:
+                await asyncio.gather(
+                    *{t for ts in self._running.values() for t in ts}, return_exceptions=True
+                )
+
+    async def shutdown(self) -> None:
+        """Cancel everything still running; the jobs resume on the next start."""
+        tasks = [t for ts in self._running.values() for t in ts]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    @property
+    def running(self) -> int:
+        """Number of tasks submitted and not finished."""
+        return sum(len(ts) for ts in self._running.values())
+
+    async def _run(self, kind: TaskKind, job_id: str) -> None:
+        if self._handler is None:
+            raise RuntimeError("InProcessTaskRunner.bind() was not called")
+        lock = self._job_locks.setdefault(job_id, asyncio.Lock())
+        async with self._limits[kind], lock:
+            try:
+                await self._handler(kind, job_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("task %s for job %s crashed", kind.value, job_id)
+
+    def _forget(self, job_id: str, task: asyncio.Task[None]) -> None:
+        tasks = self._running.get(job_id)
+        if tasks is not None:
+            tasks.discard(task)
+            if not tasks:
+                del self._running[job_id]
+                lock = self._job_locks.get(job_id)
+                if lock is not None and not lock.locked():
+                    del self._job_locks[job_id]

@@ -1,0 +1,1 @@
+"""Use cases of the product, written against the ports only."""

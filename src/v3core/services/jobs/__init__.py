@@ -1,0 +1,44 @@
+"""Job use cases: create, plan, review (edit/regenerate/approve), render, recover."""
+
+from v3core.services.jobs.actions import ActionResult, ApplyJobAction, JobActionCommand
+from v3core.services.jobs.create import CreateJob, CreateJobCommand, EstimateJobCost, JobView
+from v3core.services.jobs.planning import PlanStoryboard
+from v3core.services.jobs.ports import UrlAssetImporter, UrlImport, VideoArchive
+from v3core.services.jobs.queries import GetJob, JobFilters, ListJobs
+from v3core.services.jobs.recovery import ResumeUnfinishedJobs
+from v3core.services.jobs.rendering import RenderVideo
+from v3core.services.jobs.scenes import (
+    DeleteScene,
+    EditScene,
+    EditSceneCommand,
+    ListScenes,
+    RegenerateScene,
+    RegenerateSceneCommand,
+)
+from v3core.services.jobs.worker import RunJobTask
+
+__all__ = [
+    "ActionResult",
+    "ApplyJobAction",
+    "CreateJob",
+    "CreateJobCommand",
+    "DeleteScene",
+    "EditScene",
+    "EditSceneCommand",
+    "EstimateJobCost",
+    "GetJob",
+    "JobActionCommand",
+    "JobFilters",
+    "JobView",
+    "ListJobs",
+    "ListScenes",
+    "PlanStoryboard",
+    "RegenerateScene",
+    "RegenerateSceneCommand",
+    "RenderVideo",
+    "ResumeUnfinishedJobs",
+    "RunJobTask",
+    "UrlAssetImporter",
+    "UrlImport",
+    "VideoArchive",
+]

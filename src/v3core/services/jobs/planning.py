@@ -1,0 +1,200 @@
+"""Background planning of a storyboard: import the brief's URLs, ask the planner, store scenes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+import attrs
+
+from v3core.costs import PriceTable
+from v3core.errors import DomainError, StaleVersion
+from v3core.lifecycle import FailedStep, JobAction
+from v3core.model import Asset, BrandGuidelines, Job, JobCost, JobStatus, Progress, Scene
+from v3core.planning import normalise_storyboard
+from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
+from v3core.ports.storage import UnitOfWorkFactory
+from v3core.ports.system import Clock, IdGenerator
+from v3core.services.jobs.ai import plan_with_repair
+from v3core.services.jobs.common import add_costs, fail_job, move, plan_assets, progress, to_draft
+from v3core.services.jobs.ports import UrlAssetImporter, UrlImport
+from v3core.storyboard import PlanningRules, SceneDraft
+
+_SCENE_COUNT = re.compile(r"\b(\d{1,2})\s+scenes?\b", re.IGNORECASE)
+_PLANNABLE = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
+
+
+def requested_scene_count(feedback: str | None, current: int, rules: PlanningRules) -> int | None:
+    """The scene count a regeneration keeps: the current one unless the feedback asks for another."""
+    if current == 0:
+        return None
+    match = _SCENE_COUNT.search(feedback or "")
+    if match and rules.min_scenes <= int(match.group(1)) <= rules.max_scenes:
+        return int(match.group(1))
+    return current
+
+
+@attrs.frozen
+class PlanStoryboard:
+    """The ``plan_storyboard`` task: pending/storyboard_processing → storyboard_ready (or failed)."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    planner: ScenePlanner
+    importer: UrlAssetImporter
+    rules: PlanningRules
+    prices: PriceTable
+
+    async def execute(self, job_id: str) -> None:
+        """Run planning for ``job_id``; a job not waiting for a plan is left alone."""
+        job = await self._start(job_id)
+        if job is None:
+            return
+        step = FailedStep.ASSET_IMPORT
+        try:
+            assets = await self._import_urls(job)
+            step = FailedStep.STORYBOARD_GENERATION
+            await self._report(
+                job_id, progress("planning", 25, f"Planning with the {self.planner.name} planner", 2)
+            )
+            async with self.uow() as uow:
+                current = tuple(to_draft(s) for s in await uow.scenes.list_for_job(job_id))
+            drafts = await self._plan(job, assets, current)
+        except DomainError as error:
+            await fail_job(self.uow, self.clock, job_id, step, error.code, error.message)
+            return
+        await self._finish(job, drafts)
+
+    async def _start(self, job_id: str) -> Job | None:
+        async with self.uow() as uow:
+            job = await uow.jobs.get_any(job_id)
+            if job is None or job.status not in _PLANNABLE:
+                return None
+            move(
+                job,
+                JobAction.PLANNING_STARTED,
+                self.clock,
+                progress("importing_assets", 5, "Importing assets", 1),
+            )
+            job.error = None
+            await uow.jobs.update(job)
+            await uow.commit()
+            return job
+
+    async def _report(self, job_id: str, value: Progress) -> None:
+        async with self.uow() as uow:
+            job = await uow.jobs.get_any(job_id)
+            if job is None or job.status != JobStatus.STORYBOARD_PROCESSING:
+                return
+            job.progress = value
+            job.updated_at = self.clock.now()
+            await uow.jobs.update(job)
+            await uow.commit()
+
+    async def _import_urls(self, job: Job) -> list[Asset]:
+        async with self.uow() as uow:
+            assets = list(await uow.assets.get_many(job.owner_id, job.asset_ids))
+        done = {a.source_url for a in assets if a.source_url}
+        for index, item in enumerate(job.brief.creative.assets):
+            if not item.url or item.url in done:
+                continue
+            asset = await self.importer.import_url(
+                UrlImport(
+                    owner_id=job.owner_id,
+                    url=item.url,
+                    job_id=job.id,
+                    declared_type=item.type,
+                    name=item.name,
+                    client_id=job.client_id,
+                    campaign_id=job.campaign_id,
+                )
+            )
+            assets.append(asset)
+            done.add(item.url)
+            await self._attach(job, asset, index)
+        return assets
+
+    async def _attach(self, job: Job, asset: Asset, index: int) -> None:
+        async with self.uow() as uow:
+            stored = await uow.jobs.get_any(job.id)
+            if stored is None:
+                return
+            stored.asset_ids = (*stored.asset_ids, asset.id)
+            stored.progress = progress("importing_assets", 5 + index, f"Imported {asset.name}", 1)
+            await uow.jobs.update(stored)
+            await uow.commit()
+            job.asset_ids = stored.asset_ids
+
+    async def _plan(
+        self, job: Job, assets: Sequence[Asset], current: tuple[SceneDraft, ...]
+    ) -> tuple[SceneDraft, ...]:
+        async with self.uow() as uow:
+            client = await uow.clients.get(job.owner_id, job.client_id)
+        available = plan_assets(job, assets)
+        request = PlanRequest(
+            brief=job.brief,
+            rules=self.rules,
+            mode=PlanMode.STORYBOARD,
+            client_name=client.name if client else "",
+            brand=client.brand_guidelines if client else BrandGuidelines(),
+            assets=available,
+            feedback=job.feedback,
+            current_scenes=current,
+        )
+        keep = requested_scene_count(job.feedback, len(current), self.rules)
+
+        def normalise(raw: object) -> tuple[SceneDraft, ...]:
+            return normalise_storyboard(
+                raw, brief=job.brief, rules=self.rules, assets=available, keep_count=keep
+            )
+
+        spent = JobCost()
+        try:
+            return await plan_with_repair(self.planner, request, normalise, spent, self.prices)
+        finally:
+            await self._charge(job.id, spent)
+
+    async def _charge(self, job_id: str, spent: JobCost) -> None:
+        if not spent.breakdown:
+            return
+        async with self.uow() as uow:
+            job = await uow.jobs.get_any(job_id)
+            if job is None:
+                return
+            add_costs(job, spent)
+            await uow.jobs.update(job)
+            await uow.commit()
+
+    async def _finish(self, planned: Job, drafts: tuple[SceneDraft, ...]) -> None:
+        try:
+            async with self.uow() as uow:
+                job = await uow.jobs.get_any(planned.id)
+                if job is None or job.status != JobStatus.STORYBOARD_PROCESSING:
+                    return
+                now = self.clock.now()
+                scenes = [self._scene(job.id, d, now) for d in drafts]
+                await uow.scenes.replace_all(job.id, scenes)
+                job.feedback = None
+                move(job, JobAction.PLANNING_FINISHED, self.clock)
+                await uow.jobs.update(job)
+                await uow.commit()
+        except StaleVersion:
+            await self._finish(planned, drafts)
+
+    def _scene(self, job_id: str, draft: SceneDraft, now: datetime) -> Scene:
+        return Scene(
+            id=self.ids.new_id(),
+            job_id=job_id,
+            number=draft.number,
+            duration=draft.duration,
+            description=draft.description,
+            script=draft.script,
+            shot_type=draft.shot_type,
+            transition=draft.transition,
+            asset_ids=draft.asset_ids,
+            metadata=dict(draft.metadata),
+            created_at=now,
+            updated_at=now,
+        )
