@@ -1,0 +1,132 @@
+"""SQLAlchemy repositories of asset records and blob reference counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.sqlalchemy.base import Transaction, newest_first, page_of
+from adapters.sqlalchemy.clients import changeable
+from adapters.sqlalchemy.mappers import asset_from_row, asset_values
+from adapters.sqlalchemy.tables import asset_tags, assets, blob_refs
+from v3core.errors import NotFound
+from v3core.model import Asset
+from v3core.ports.storage import AssetRepository, BlobRefRepository, Page, PageRequest
+
+
+class SqlAlchemyAssetRepository(AssetRepository):
+    """Asset records in SQL; tags are also kept in ``asset_tags`` so the tag filter uses an index."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    async def _write_tags(self, asset: Asset) -> None:
+        rows = [
+            {"asset_id": asset.id, "tag": t, "owner_id": asset.owner_id} for t in dict.fromkeys(asset.tags)
+        ]
+        if rows:
+            await self._tx.execute(sa.insert(asset_tags), rows)
+
+    async def add(self, asset: Asset) -> None:
+        await self._tx.execute(sa.insert(assets).values(asset_values(asset)))
+        await self._write_tags(asset)
+
+    async def get(self, owner_id: str, asset_id: str) -> Asset | None:
+        query = sa.select(assets).where(assets.c.id == asset_id, assets.c.owner_id == owner_id)
+        row = (await self._tx.execute(query)).first()
+        return asset_from_row(row) if row is not None else None
+
+    async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:
+        wanted = list(dict.fromkeys(asset_ids))
+        if not wanted:
+            return []
+        query = sa.select(assets).where(assets.c.owner_id == owner_id, assets.c.id.in_(wanted))
+        found = {r.id: asset_from_row(r) for r in await self._tx.execute(query)}
+        return [found[i] for i in wanted if i in found]
+
+    async def update(self, asset: Asset) -> None:
+        where = (assets.c.id == asset.id, assets.c.owner_id == asset.owner_id)
+        result = await self._tx.execute(
+            sa.update(assets).where(*where).values(changeable(asset_values(asset)))
+        )
+        if result.rowcount == 0:
+            raise NotFound("asset", asset.id)
+        await self._tx.execute(sa.delete(asset_tags).where(asset_tags.c.asset_id == asset.id))
+        await self._write_tags(asset)
+
+    async def delete(self, owner_id: str, asset_id: str) -> None:
+        await self._tx.execute(
+            sa.delete(assets).where(assets.c.id == asset_id, assets.c.owner_id == owner_id)
+        )
+
+    async def list(
+        self,
+        owner_id: str,
+        page: PageRequest,
+        *,
+        client_id: str | None = None,
+        campaign_id: str | None = None,
+        type: str | None = None,
+        tag: str | None = None,
+    ) -> Page[Asset]:
+        where = [assets.c.owner_id == owner_id]
+        if client_id is not None:
+            where.append(assets.c.client_id == client_id)
+        if campaign_id is not None:
+            where.append(assets.c.campaign_id == campaign_id)
+        if type is not None:
+            where.append(assets.c.type == type)
+        if tag is not None:
+            tagged = sa.select(asset_tags.c.asset_id).where(
+                asset_tags.c.owner_id == owner_id, asset_tags.c.tag == tag
+            )
+            where.append(assets.c.id.in_(tagged))
+        return await page_of(self._tx, assets, where, page, asset_from_row)
+
+    async def ids_for_client(self, owner_id: str, client_id: str) -> Sequence[str]:
+        query = (
+            sa.select(assets.c.id)
+            .where(assets.c.owner_id == owner_id, assets.c.client_id == client_id)
+            .order_by(*newest_first(assets))
+        )
+        return list((await self._tx.execute(query)).scalars())
+
+
+class SqlAlchemyBlobRefRepository(BlobRefRepository):
+    """Blob reference counts in SQL, changed by single atomic statements; 0 drops the record."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    async def incref(self, blob_id: str, size: int, content_type: str) -> int:
+        insert = postgresql.insert if self._tx.dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(blob_refs)
+            .values(blob_id=blob_id, size=size, content_type=content_type, refcount=1)
+            .on_conflict_do_update(
+                index_elements=[blob_refs.c.blob_id], set_={"refcount": blob_refs.c.refcount + 1}
+            )
+            .returning(blob_refs.c.refcount)
+        )
+        return int(await self._tx.scalar(statement))
+
+    async def decref(self, blob_id: str) -> int:
+        statement = (
+            sa.update(blob_refs)
+            .where(blob_refs.c.blob_id == blob_id)
+            .values(refcount=blob_refs.c.refcount - 1)
+            .returning(blob_refs.c.refcount)
+        )
+        left = await self._tx.scalar(statement)
+        if left is None:
+            return 0
+        if left <= 0:
+            await self._tx.execute(sa.delete(blob_refs).where(blob_refs.c.blob_id == blob_id))
+            return 0
+        return int(left)
+
+    async def count(self, blob_id: str) -> int:
+        found = await self._tx.scalar(sa.select(blob_refs.c.refcount).where(blob_refs.c.blob_id == blob_id))
+        return int(found) if found is not None else 0

@@ -1,0 +1,53 @@
+"""Async engines for SQLite (aiosqlite) and PostgreSQL (psycopg 3), made from a database URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg2": "postgresql+psycopg",
+    "postgresql+asyncpg": "postgresql+psycopg",
+}
+
+
+def async_url(database_url: str) -> sa.URL:
+    """``database_url`` with its driver replaced by the async one this project uses
+    (``sqlite:///x.db`` → aiosqlite, ``postgres://`` / ``postgresql://`` → psycopg)."""
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    url = make_url(database_url)
+    return url.set(drivername=_DRIVERS.get(url.drivername, url.drivername))
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def make_engine(database_url: str, **options: Any) -> AsyncEngine:
+    """An async engine for ``database_url``; SQLite connections get WAL, foreign keys,
+    a busy timeout and synchronous=NORMAL; PostgreSQL sessions run in UTC."""
+    url = async_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, **options)
+        sa.event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        return engine
+    connect_args = {"options": "-c timezone=UTC", **options.pop("connect_args", {})}
+    return create_async_engine(url, connect_args=connect_args, **options)

@@ -1,0 +1,195 @@
+"""The schema as SQLAlchemy Core tables (one ``MetaData``); rows map to entities in ``mappers``.
+
+Every tenant table carries ``owner_id``. Lists are ordered newest first by
+``(created_at, id)``, so each list filter has an index ending in those columns.
+References: deleting a user removes everything it owns; deleting a client removes
+its campaigns and jobs and detaches its assets; deleting a campaign detaches its
+jobs and assets; deleting a job removes its scenes and detaches its assets.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sqlalchemy.types import UtcDateTime, id_type, json_type
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _owner() -> sa.Column[str]:
+    return sa.Column("owner_id", id_type(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+
+
+def _times() -> tuple[sa.Column[object], sa.Column[object]]:
+    return (
+        sa.Column("created_at", UtcDateTime(), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+    )
+
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255)),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    sa.Column("user_id", id_type(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("key_hash", sa.String(128), nullable=False),
+    sa.Column("prefix", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(200)),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_used_at", UtcDateTime()),
+    sa.Column("revoked_at", UtcDateTime()),
+    sa.Index(None, "key_hash", unique=True),
+    sa.Index(None, "user_id", "created_at", "id"),
+)
+
+clients = sa.Table(
+    "clients",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    _owner(),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("homepage", sa.Text),
+    sa.Column("brand_guidelines", json_type(), nullable=False),
+    sa.Column("metadata", json_type(), nullable=False),
+    *_times(),
+    sa.Index(None, "owner_id", "created_at", "id"),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    _owner(),
+    sa.Column("client_id", id_type(), sa.ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("goal", sa.Text),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("product_url", sa.Text),
+    sa.Column("brief", json_type()),
+    sa.Column("metadata", json_type(), nullable=False),
+    *_times(),
+    sa.Index(None, "owner_id", "created_at", "id"),
+    sa.Index(None, "client_id", "created_at", "id"),
+    sa.Index(None, "owner_id", "status", "created_at", "id"),
+)
+
+jobs = sa.Table(
+    "jobs",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    _owner(),
+    sa.Column("client_id", id_type(), sa.ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("campaign_id", id_type(), sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
+    sa.Column("brief", json_type(), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("progress", json_type(), nullable=False),
+    sa.Column("asset_ids", json_type(), nullable=False),
+    sa.Column("cost_estimated", sa.Float, nullable=False),
+    sa.Column("cost_actual", sa.Float, nullable=False),
+    sa.Column("cost_currency", sa.String(8), nullable=False),
+    sa.Column("cost_breakdown", json_type(), nullable=False),
+    sa.Column("error", json_type()),
+    sa.Column("feedback", sa.Text),
+    sa.Column("video_asset_id", id_type()),
+    sa.Column("video_duration", sa.Float),
+    sa.Column("idempotency_key", sa.String(255)),
+    sa.Column("request_hash", sa.String(128)),
+    sa.Column("version", sa.Integer, nullable=False),
+    *_times(),
+    sa.Index(None, "owner_id", "created_at", "id"),
+    sa.Index(None, "client_id", "created_at", "id"),
+    sa.Index(None, "campaign_id", "created_at", "id"),
+    sa.Index(None, "owner_id", "status", "created_at", "id"),
+    sa.Index(None, "status", "created_at", "id"),
+    sa.Index(None, "owner_id", "idempotency_key", unique=True),
+)
+
+assets = sa.Table(
+    "assets",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    _owner(),
+    sa.Column("client_id", id_type(), sa.ForeignKey("clients.id", ondelete="SET NULL")),
+    sa.Column("campaign_id", id_type(), sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
+    sa.Column("job_id", id_type(), sa.ForeignKey("jobs.id", ondelete="SET NULL")),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("content_type", sa.String(255), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("checksum", sa.String(64), nullable=False),
+    sa.Column("blob_id", sa.String(64), nullable=False),
+    sa.Column("width", sa.Integer),
+    sa.Column("height", sa.Integer),
+    sa.Column("duration", sa.Float),
+    sa.Column("source_url", sa.Text),
+    sa.Column("tags", json_type(), nullable=False),
+    *_times(),
+    sa.Index(None, "owner_id", "created_at", "id"),
+    sa.Index(None, "client_id", "created_at", "id"),
+    sa.Index(None, "campaign_id", "created_at", "id"),
+    sa.Index(None, "owner_id", "type", "created_at", "id"),
+    sa.Index(None, "job_id"),
+    sa.Index(None, "blob_id"),
+)
+
+asset_tags = sa.Table(
+    "asset_tags",
+    metadata,
+    sa.Column("asset_id", id_type(), sa.ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("tag", sa.String(100), primary_key=True),
+    sa.Column("owner_id", id_type(), nullable=False),
+    sa.Index(None, "owner_id", "tag", "asset_id"),
+)
+
+blob_refs = sa.Table(
+    "blob_refs",
+    metadata,
+    sa.Column("blob_id", sa.String(64), primary_key=True),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("content_type", sa.String(255), nullable=False),
+    sa.Column("refcount", sa.Integer, nullable=False),
+)
+
+asset_blobs = sa.Table(
+    "asset_blobs",
+    metadata,
+    sa.Column("blob_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+scenes = sa.Table(
+    "scenes",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    sa.Column("job_id", id_type(), sa.ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("duration", sa.Float, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("script", sa.Text, nullable=False),
+    sa.Column("shot_type", sa.String(64), nullable=False),
+    sa.Column("transition", sa.String(64), nullable=False),
+    sa.Column("asset_ids", json_type(), nullable=False),
+    sa.Column("metadata", json_type(), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    *_times(),
+    sa.Index(None, "job_id", "number"),
+)

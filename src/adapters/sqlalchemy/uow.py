@@ -1,0 +1,61 @@
+"""The SQLAlchemy unit of work: one connection and transaction shared by every repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sqlalchemy.accounts import SqlAlchemyApiKeyRepository, SqlAlchemyUserRepository
+from adapters.sqlalchemy.assets import SqlAlchemyAssetRepository, SqlAlchemyBlobRefRepository
+from adapters.sqlalchemy.base import Transaction
+from adapters.sqlalchemy.clients import SqlAlchemyCampaignRepository, SqlAlchemyClientRepository
+from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRepository
+from v3core.ports.storage import UnitOfWork
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    """A unit of work on ``engine``: a connection is checked out on enter, ``commit()``
+    commits (a new transaction begins with the next statement), and leaving the block
+    rolls back whatever was not committed and returns the connection to the pool."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._tx = Transaction(engine)
+        self.users = SqlAlchemyUserRepository(self._tx)
+        self.api_keys = SqlAlchemyApiKeyRepository(self._tx)
+        self.clients = SqlAlchemyClientRepository(self._tx)
+        self.campaigns = SqlAlchemyCampaignRepository(self._tx)
+        self.assets = SqlAlchemyAssetRepository(self._tx)
+        self.blob_refs = SqlAlchemyBlobRefRepository(self._tx)
+        self.jobs = SqlAlchemyJobRepository(self._tx)
+        self.scenes = SqlAlchemySceneRepository(self._tx)
+
+    @classmethod
+    def factory(cls, engine: AsyncEngine) -> Callable[[], UnitOfWork]:
+        """A ``UnitOfWorkFactory`` making units of work on ``engine``."""
+        return lambda: cls(engine)
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """The open connection, for adapters that must write in the same transaction."""
+        return self._tx.connection
+
+    async def __aenter__(self) -> Self:
+        await self._tx.open()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self._tx.close()
+
+    async def commit(self) -> None:
+        await self._tx.connection.commit()
+
+    async def rollback(self) -> None:
+        await self._tx.connection.rollback()
