@@ -121,6 +121,32 @@ def planned_scene_count(brief: Brief, rules: PlanningRules) -> int:
     return _clamp(derived, rules.min_scenes, rules.max_scenes)
 
 
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1)
+}
+
+
+def requested_scene_count(feedback: str | None, current: int, rules: PlanningRules) -> int | None:
+    """The scene count ``feedback`` asks for ("5 scenes", "five scenes", "fewer scenes", "add a scene").
+
+    ``None`` when the feedback does not ask for a different count (then regenerate-all keeps
+    ``current``); the answer is clamped to the rules.
+    """
+    text = (feedback or "").lower()
+    explicit = re.search(r"\b(\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")\s+scenes?\b", text)
+    if explicit:
+        word = explicit.group(1)
+        wanted = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+    elif re.search(r"\b(fewer|less)\s+scenes?\b|\b(remove|drop|cut)\s+(a|one)\s+scene\b", text):
+        wanted = current - 1
+    elif re.search(r"\bmore\s+scenes?\b|\badd\s+(a|an|one|another)\s+(\w+\s+)?scene\b", text):
+        wanted = current + 1
+    else:
+        return None
+    return _clamp(wanted, rules.min_scenes, rules.max_scenes)
+
+
 def fit_durations(durations: Sequence[float | None], total: float) -> tuple[float, ...]:
     """Scene durations proportional to ``durations`` that add up to ``total``.
 
