@@ -127,8 +127,9 @@ class _Reader:
         if not isinstance(value, str):
             self.errors.append(ErrorDetail((*loc, key), "Input should be a string", "string_type"))
             return None
-        if required and not value.strip():
-            self.errors.append(ErrorDetail((*loc, key), "String should not be empty", "string_too_short"))
+        if not value.strip():
+            if required:
+                self.errors.append(ErrorDetail((*loc, key), "String should not be empty", "string_too_short"))
             return None
         return value.strip()
 
@@ -139,7 +140,7 @@ def _visual_elements(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> t
     if isinstance(raw, str):
         return tuple(p.strip() for p in raw.split(",") if p.strip())
     if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
-        return tuple(v for v in raw if v.strip())
+        return tuple(v.strip() for v in raw if v.strip())
     reader.errors.append(ErrorDetail(loc, "Input should be a list of strings", "list_type"))
     return ()
 
@@ -210,22 +211,18 @@ def parse_brief(raw: Any) -> Brief:
     context = reader.obj(body.get("context"), ("context",))
     basics = reader.obj(body.get("adBasics"), ("adBasics",))
     creative = reader.obj(body.get("creative"), ("creative",))
-    direction = reader.obj(creative.get("direction"), ("creative", "direction")) if creative else {}
+    has = {key: isinstance(body.get(key), Mapping) for key in ("context", "adBasics", "creative")}
+    has_direction = isinstance(creative.get("direction"), Mapping)
+    direction = reader.obj(creative.get("direction"), ("creative", "direction")) if has["creative"] else {}
     specs = reader.obj(creative.get("videoSpecs"), ("creative", "videoSpecs"), required=False)
-    client_id = (
-        reader.text(context, "clientId", ("context",)) if context or body.get("context") is not None else None
-    )
+    client_id = reader.text(context, "clientId", ("context",)) if has["context"] else None
     campaign_id = reader.text(context, "campaignId", ("context",), required=False)
     user_id = reader.text(context, "userId", ("context",), required=False)
     basics_values = {
-        key: reader.text(basics, key, ("adBasics",)) if basics or body.get("adBasics") is not None else None
+        key: reader.text(basics, key, ("adBasics",)) if has["adBasics"] else None
         for key in ("product", "targetAudience", "keyMessage", "callToAction")
     }
-    style = (
-        reader.text(direction, "style", ("creative", "direction"))
-        if direction or (creative and creative.get("direction") is not None)
-        else None
-    )
+    style = reader.text(direction, "style", ("creative", "direction")) if has_direction else None
     tone = reader.text(direction, "tone", ("creative", "direction"), required=False)
     music = reader.text(direction, "musicStyle", ("creative", "direction"), required=False)
     visual = _visual_elements(
@@ -241,11 +238,9 @@ def parse_brief(raw: Any) -> Brief:
     if not isinstance(generate_audio, bool):
         reader.errors.append(ErrorDetail(("generateAudio",), "Input should be a boolean", "bool_type"))
         generate_audio = False
-    if reader.errors:
+    if reader.errors or client_id is None or style is None:
         fields = ", ".join(".".join(str(p) for p in e.loc) or "body" for e in reader.errors)
         raise ValidationFailed(f"invalid brief: {fields}", reader.errors)
-    assert client_id is not None
-    assert style is not None
     return Brief(
         context=JobContext(client_id=client_id, campaign_id=campaign_id, user_id=user_id),
         ad_basics=AdBasics(
