@@ -1,0 +1,1 @@
+"""Fetching remote files for URL imports (httpx), with server-side request forgery guards."""

@@ -1,0 +1,1 @@
+"""Ingestion adapters: staging to temporary files, sniffing, metadata and thumbnails."""

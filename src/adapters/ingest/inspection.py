@@ -1,0 +1,85 @@
+"""``MediaContentInspector``: magic-byte sniffing plus Pillow / PyAV metadata.
+
+Images are only *opened* (header parsed, pixels not decoded) and refused when their
+pixel count exceeds ``max_image_pixels`` — a decompression bomb is a clear 422, never
+a memory blow-up. Audio/video containers are probed with PyAV for dimensions and
+duration. All parsing runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import av
+from PIL import Image, UnidentifiedImageError
+
+from adapters.ingest.sniffing import sniff
+from v3core.errors import ValidationFailed
+from v3core.ports.blobs import ContentInfo, ContentInspector, StagedFile
+
+IMAGE_FORMATS = frozenset({"png", "jpg", "webp", "gif"})
+AV_FORMATS = frozenset({"mp4", "mov", "webm", "mkv", "mp3", "wav", "ogg", "aac", "m4a"})
+DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
+
+
+class MediaContentInspector(ContentInspector):
+    """Sniffs with puremagic and reads image/audio/video metadata."""
+
+    def __init__(self, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
+        self._max_pixels = max_image_pixels
+
+    async def inspect(self, staged: StagedFile) -> ContentInfo:
+        return await asyncio.to_thread(self.inspect_path, staged.path)
+
+    def inspect_path(self, path: str) -> ContentInfo:
+        """The blocking body of ``inspect``."""
+        info = sniff(path)
+        if info.format in IMAGE_FORMATS:
+            return self._image(path, info)
+        if info.format in AV_FORMATS:
+            return _media(path, info)
+        return info
+
+    def _image(self, path: str, info: ContentInfo) -> ContentInfo:
+        try:
+            with Image.open(path) as img:
+                width, height = img.size
+        except Image.DecompressionBombError as exc:
+            raise _too_many_pixels(self._max_pixels) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ValidationFailed.at(
+                ("file",), f"the {info.format} image cannot be read", "corrupt_file"
+            ) from exc
+        if width * height > self._max_pixels:
+            raise _too_many_pixels(self._max_pixels)
+        return ContentInfo(mime=info.mime, format=info.format, width=width, height=height)
+
+
+def _too_many_pixels(limit: int) -> ValidationFailed:
+    return ValidationFailed.at(
+        ("file",), f"the image has more than {limit} pixels (possible decompression bomb)", "image_too_large"
+    )
+
+
+def _media(path: str, info: ContentInfo) -> ContentInfo:
+    try:
+        with av.open(path, mode="r") as container:
+            video = next(iter(container.streams.video), None)
+            duration = _duration(container)
+            if video is not None and info.format not in {"mp3", "wav", "aac", "m4a", "ogg"}:
+                ctx = video.codec_context
+                return ContentInfo(info.mime, info.format, ctx.width or None, ctx.height or None, duration)
+            return ContentInfo(info.mime, info.format, duration=duration)
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise ValidationFailed.at(
+            ("file",), f"the {info.format} file cannot be read", "corrupt_file"
+        ) from exc
+
+
+def _duration(container: av.container.InputContainer) -> float | None:
+    if container.duration is not None and container.duration > 0:
+        return round(container.duration / av.time_base, 3)
+    for stream in container.streams:
+        if stream.duration and stream.time_base:
+            return round(float(stream.duration * stream.time_base), 3)
+    return None

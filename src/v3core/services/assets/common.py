@@ -1,0 +1,96 @@
+"""What every asset use case shares: its collaborators and the rules on names, tags, scope."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import attrs
+
+from v3core.errors import NotFound, ValidationFailed
+from v3core.ports.blobs import BlobFetcher, BlobStore, ContentInspector, FileStager, Thumbnailer
+from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
+from v3core.ports.system import Clock, IdGenerator
+
+MAX_NAME_LENGTH = 255
+MAX_TAGS = 50
+MAX_TAG_LENGTH = 64
+
+
+@attrs.frozen
+class AssetContext:
+    """The ports the asset use cases work with (one bundle, built by the composition root)."""
+
+    uow: UnitOfWorkFactory
+    blobs: BlobStore
+    stager: FileStager
+    inspector: ContentInspector
+    clock: Clock
+    ids: IdGenerator
+    fetcher: BlobFetcher | None = None
+    thumbnailer: Thumbnailer | None = None
+
+
+@attrs.frozen
+class AssetDraft:
+    """What a caller says about a new asset; the content decides type and format.
+
+    ``declared_type`` is checked against the sniffed content; ``client_id`` and
+    ``campaign_id`` must be the owner's (a campaign alone implies its client).
+    """
+
+    owner_id: str
+    name: str | None = None
+    declared_type: str | None = None
+    client_id: str | None = None
+    campaign_id: str | None = None
+    tags: tuple[str, ...] = ()
+    job_id: str | None = None
+
+
+def thumbnail_blob_id(blob_id: str) -> str:
+    """The store key of the cached thumbnail of ``blob_id`` (derived, so it dies with it)."""
+    return hashlib.sha256(f"thumbnail/v1/{blob_id}".encode()).hexdigest()
+
+
+def clean_name(name: str | None, fallback: str) -> str:
+    """A display name without path parts or control characters, at most 255 characters."""
+    raw = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(c for c in raw if unicodedata.category(c)[0] != "C").strip()
+    return (text or fallback)[:MAX_NAME_LENGTH]
+
+
+def clean_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags trimmed and de-duplicated in order; ``ValidationFailed`` past the limits."""
+    cleaned = tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
+    if len(cleaned) > MAX_TAGS:
+        raise ValidationFailed.at(("tags",), f"at most {MAX_TAGS} tags are allowed")
+    for i, tag in enumerate(cleaned):
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValidationFailed.at(("tags", i), f"a tag has at most {MAX_TAG_LENGTH} characters")
+    return cleaned
+
+
+async def resolve_scope(uow: UnitOfWork, draft: AssetDraft) -> AssetDraft:
+    """``draft`` with its client and campaign checked to be the owner's (``NotFound`` naming
+    the field otherwise) and the client filled in from the campaign."""
+    client_id = draft.client_id
+    if draft.campaign_id is not None:
+        campaign = await uow.campaigns.get(draft.owner_id, draft.campaign_id)
+        if campaign is None:
+            raise NotFound("campaign", draft.campaign_id, field="campaignId")
+        if client_id is not None and client_id != campaign.client_id:
+            raise ValidationFailed.at(("campaignId",), "the campaign belongs to another client")
+        client_id = campaign.client_id
+    if client_id is not None and await uow.clients.get(draft.owner_id, client_id) is None:
+        raise NotFound("client", client_id, field="clientId")
+    return attrs.evolve(draft, client_id=client_id, tags=clean_tags(draft.tags))
+
+
+async def release_blob(ctx: AssetContext, blob_id: str) -> None:
+    """Delete the bytes (and cached thumbnail) of ``blob_id`` if nothing references it."""
+    async with ctx.uow() as uow:
+        if await uow.blob_refs.count(blob_id) > 0:
+            return
+    await ctx.blobs.delete(blob_id)
+    await ctx.blobs.delete(thumbnail_blob_id(blob_id))

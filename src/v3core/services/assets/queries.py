@@ -1,0 +1,134 @@
+"""Reading and deleting assets, serving their bytes and thumbnails."""
+
+from __future__ import annotations
+
+import attrs
+
+from v3core.asset_rules import parse_asset_type
+from v3core.errors import Conflict, NotFound, PayloadTooLarge
+from v3core.model import Asset, AssetType
+from v3core.ports.storage import Page, PageRequest
+from v3core.services.assets.common import AssetContext, release_blob, thumbnail_blob_id
+
+THUMBNAIL_CONTENT_TYPE = "image/jpeg"
+
+
+@attrs.frozen
+class AssetFilters:
+    """Optional list filters (``None`` = no filter on that field)."""
+
+    client_id: str | None = None
+    campaign_id: str | None = None
+    type: str | None = None
+    tag: str | None = None
+
+
+@attrs.frozen
+class BlobView:
+    """What an HTTP layer needs to serve bytes: store key, size, type, strong ETag value."""
+
+    blob_id: str
+    size: int
+    content_type: str
+    etag: str
+    filename: str
+
+
+class ListAssets:
+    """Pages through the owner's assets, newest first."""
+
+    def __init__(self, ctx: AssetContext) -> None:
+        self._ctx = ctx
+
+    async def execute(self, owner_id: str, page: PageRequest, filters: AssetFilters) -> Page[Asset]:
+        """A page of assets; ``ValidationFailed`` (field ``type``) for an unknown type filter."""
+        kind = parse_asset_type(filters.type)
+        async with self._ctx.uow() as uow:
+            return await uow.assets.list(
+                owner_id,
+                page,
+                client_id=filters.client_id,
+                campaign_id=filters.campaign_id,
+                type=kind.value if kind else None,
+                tag=filters.tag,
+            )
+
+
+class GetAsset:
+    """One asset of the owner."""
+
+    def __init__(self, ctx: AssetContext) -> None:
+        self._ctx = ctx
+
+    async def execute(self, owner_id: str, asset_id: str) -> Asset:
+        """The asset; ``NotFound`` when missing or another owner's."""
+        async with self._ctx.uow() as uow:
+            asset = await uow.assets.get(owner_id, asset_id)
+        if asset is None:
+            raise NotFound("asset", asset_id)
+        return asset
+
+    async def data(self, owner_id: str, asset_id: str) -> BlobView:
+        """How to serve the asset's bytes."""
+        asset = await self.execute(owner_id, asset_id)
+        return BlobView(asset.blob_id, asset.size, asset.content_type, asset.checksum, asset.name)
+
+
+class DeleteAsset:
+    """Deletes an asset; the bytes go with the last reference to them."""
+
+    def __init__(self, ctx: AssetContext) -> None:
+        self._ctx = ctx
+
+    async def execute(self, owner_id: str, asset_id: str) -> None:
+        """``NotFound`` when missing; ``Conflict`` while an unfinished job uses the asset."""
+        async with self._ctx.uow() as uow:
+            asset = await uow.assets.get(owner_id, asset_id)
+            if asset is None:
+                raise NotFound("asset", asset_id)
+            if await uow.jobs.uses_asset(owner_id, asset_id):
+                raise Conflict(f"asset {asset_id!r} is used by an unfinished job; cancel or finish it first")
+            await uow.assets.delete(owner_id, asset_id)
+            left = await uow.blob_refs.decref(asset.blob_id)
+            await uow.commit()
+        if left == 0:
+            await release_blob(self._ctx, asset.blob_id)
+
+
+class GetAssetThumbnail:
+    """A JPEG preview of an image or video asset, made on first request and cached as a blob."""
+
+    def __init__(self, ctx: AssetContext) -> None:
+        self._ctx = ctx
+        self._get = GetAsset(ctx)
+
+    async def execute(self, owner_id: str, asset_id: str) -> BlobView:
+        """How to serve the thumbnail; ``NotFound`` for assets without one (audio, documents)."""
+        asset = await self._get.execute(owner_id, asset_id)
+        if asset.type not in (AssetType.IMAGE, AssetType.VIDEO) or self._ctx.thumbnailer is None:
+            raise NotFound("thumbnail of asset", asset_id)
+        thumb_id = thumbnail_blob_id(asset.blob_id)
+        size = await self._ctx.blobs.size(thumb_id)
+        if size is None:
+            size = await self._render(asset, thumb_id)
+        name = asset.name.rsplit(".", 1)[0] + "-thumbnail.jpg"
+        return BlobView(thumb_id, size, THUMBNAIL_CONTENT_TYPE, thumb_id, name)
+
+    async def _render(self, asset: Asset, thumb_id: str) -> int:
+        ctx = self._ctx
+        assert ctx.thumbnailer is not None
+        try:
+            source = await ctx.stager.stage(ctx.blobs.read(asset.blob_id))
+        except PayloadTooLarge as exc:
+            raise NotFound("thumbnail of asset", asset.id) from exc
+        try:
+            thumb = await ctx.thumbnailer.thumbnail(source, asset.type)
+            if thumb is None:
+                raise NotFound("thumbnail of asset", asset.id)
+            try:
+                await ctx.blobs.put_file(thumb_id, thumb.path, thumb.size)
+            finally:
+                await ctx.stager.discard(thumb)
+            return thumb.size
+        finally:
+            await ctx.stager.discard(source)
