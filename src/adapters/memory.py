@@ -14,8 +14,9 @@ from __future__ import annotations
 import builtins
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, cast
 
 import attrs
 
@@ -76,7 +77,7 @@ class _View(Generic[V]):
         return self.changes[key] if key in self.changes else self.base.get(key)
 
     def put(self, key: str, value: V) -> None:
-        self.changes[key] = copy.deepcopy(value)
+        self.changes[key] = _in_utc(copy.deepcopy(value))
 
     def remove(self, key: str) -> None:
         self.changes[key] = None
@@ -96,6 +97,17 @@ class _View(Generic[V]):
             else:
                 self.base[key] = row
         self.changes.clear()
+
+
+def _in_utc(row: V) -> V:
+    """Datetimes of ``row`` converted to UTC, as the SQL stores give them back (naive ones refused)."""
+    for field in attrs.fields(cast(Any, type(row))):
+        value = getattr(row, field.name)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given where a UTC-aware one is required")
+            object.__setattr__(row, field.name, value.astimezone(UTC))
+    return row
 
 
 def _copy(row: V | None) -> V | None:

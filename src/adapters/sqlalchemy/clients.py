@@ -72,12 +72,12 @@ class SqlAlchemyClientRepository(ClientRepository):
             sa.func.count().filter(_COMPLETED),
             sa.func.coalesce(sa.func.sum(jobs.c.cost_actual), 0.0),
         ).where(jobs.c.owner_id == owner_id, jobs.c.client_id == client_id)
-        campaign_count, job_count, video_count, spend = (await self._tx.execute(query)).one()
+        campaign_count, job_count, video_count, spend = tuple((await self._tx.execute(query)).one())
         return ClientStats(int(campaign_count), int(job_count), int(video_count), float(spend))
 
     async def dependents(self, owner_id: str, client_id: str) -> ClientDependents:
         query = sa.select(*(_count_of(t, owner_id, client_id) for t in (campaigns, assets, jobs)))
-        campaign_count, asset_count, job_count = (await self._tx.execute(query)).one()
+        campaign_count, asset_count, job_count = tuple((await self._tx.execute(query)).one())
         return ClientDependents(int(campaign_count), int(asset_count), int(job_count))
 
 
@@ -124,5 +124,5 @@ class SqlAlchemyCampaignRepository(CampaignRepository):
             sa.func.coalesce(sa.func.sum(jobs.c.cost_actual), 0.0),
             sa.func.coalesce(sa.func.avg(jobs.c.cost_actual).filter(_COMPLETED), 0.0),
         ).where(jobs.c.owner_id == owner_id, jobs.c.campaign_id == campaign_id)
-        job_count, video_count, spend, avg_cost = (await self._tx.execute(query)).one()
+        job_count, video_count, spend, avg_cost = tuple((await self._tx.execute(query)).one())
         return CampaignStats(int(job_count), int(video_count), float(spend), float(avg_cost))
