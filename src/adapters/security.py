@@ -1,0 +1,74 @@
+"""Security adapters: argon2 password hashing, PyJWT access tokens, ``secrets`` for keys."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher as _Argon2
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from v3core.errors import Unauthorized
+from v3core.ports.security import IssuedToken, PasswordHasher, SecretGenerator, TokenIssuer
+
+
+class Argon2PasswordHasher(PasswordHasher):
+    """argon2id with the library's recommended parameters, run off the event loop."""
+
+    def __init__(self) -> None:
+        self._argon2 = _Argon2()
+
+    async def hash(self, password: str) -> str:
+        return await asyncio.to_thread(self._argon2.hash, password)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._argon2.verify(password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+class PyJwtTokenIssuer(TokenIssuer):
+    """HS256 JWTs carrying ``sub`` (the user id), ``iat`` and ``exp``."""
+
+    ALGORITHM = "HS256"
+
+    def __init__(self, secret: str, lifetime: timedelta = timedelta(minutes=30), issuer: str = "v3") -> None:
+        self._secret = secret
+        self._lifetime = lifetime
+        self._issuer = issuer
+
+    def issue(self, user_id: str, now: datetime) -> IssuedToken:
+        expires = now + self._lifetime
+        claims = {"sub": user_id, "iat": now, "exp": expires, "iss": self._issuer}
+        return IssuedToken(jwt.encode(claims, self._secret, algorithm=self.ALGORITHM), user_id, expires)
+
+    def verify(self, token: str) -> str:
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[self.ALGORITHM],
+                issuer=self._issuer,
+                options={"require": ["sub", "exp", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("access token has expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("invalid access token") from exc
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject:
+            raise Unauthorized("invalid access token")
+        return subject
+
+
+class TokenUrlsafeSecretGenerator(SecretGenerator):
+    """32 random bytes from ``secrets``, URL-safe base64 (43 characters)."""
+
+    def new_secret(self) -> str:
+        return secrets.token_urlsafe(32)

@@ -1,0 +1,101 @@
+"""The composition root: one dependency-injector container built from ``Settings``.
+
+Nothing is created at import time; ``build_container()`` makes a container, providers
+build their objects on first use. Tests swap whole adapters with
+``container.uow_factory.override(providers.Object(...))`` (or any other provider)
+before the app is created. Every provider is reachable from Litestar handlers by
+name (see ``entrypoints.http.di``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
+from adapters.system import SystemUtcClock, Uuid4Generator
+from entrypoints.settings import Settings
+from entrypoints.storage import Storage, open_storage
+from v3core.services import accounts, campaigns, clients
+
+
+def _jwt_secret(settings: Settings) -> str:
+    return settings.resolved_jwt_secret()
+
+
+def _jwt_lifetime(settings: Settings) -> timedelta:
+    return timedelta(minutes=settings.jwt_lifetime_minutes)
+
+
+def _storage(settings: Settings) -> Storage:
+    settings.ensure_database_directory()
+    return open_storage(settings.database_url)
+
+
+class Container(containers.DeclarativeContainer):
+    """Adapters, then use cases wired to them. Provider names are the names handlers ask for."""
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    # adapters
+    clock = providers.Singleton(SystemUtcClock)
+    ids = providers.Singleton(Uuid4Generator)
+    secrets = providers.Singleton(TokenUrlsafeSecretGenerator)
+    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    token_issuer = providers.Singleton(
+        PyJwtTokenIssuer,
+        secret=providers.Callable(_jwt_secret, settings),
+        lifetime=providers.Callable(_jwt_lifetime, settings),
+    )
+    storage = providers.Singleton(_storage, settings)
+    uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
+
+    # accounts
+    create_user = providers.Singleton(
+        accounts.CreateUser, uow_factory=uow_factory, clock=clock, ids=ids, hasher=password_hasher
+    )
+    issue_api_key = providers.Singleton(
+        accounts.IssueApiKey, uow_factory=uow_factory, clock=clock, ids=ids, secrets=secrets
+    )
+    revoke_api_key = providers.Singleton(accounts.RevokeApiKey, uow_factory=uow_factory, clock=clock)
+    login = providers.Singleton(
+        accounts.Login, uow_factory=uow_factory, clock=clock, hasher=password_hasher, tokens=token_issuer
+    )
+    authenticate = providers.Singleton(
+        accounts.Authenticate,
+        api_keys=providers.Singleton(accounts.AuthenticateApiKey, uow_factory=uow_factory, clock=clock),
+        tokens=providers.Singleton(accounts.AuthenticateToken, tokens=token_issuer),
+    )
+
+    # clients
+    create_client = providers.Singleton(clients.CreateClient, uow_factory=uow_factory, clock=clock, ids=ids)
+    get_client = providers.Singleton(clients.GetClient, uow_factory=uow_factory)
+    list_clients = providers.Singleton(clients.ListClients, uow_factory=uow_factory)
+    update_client = providers.Singleton(clients.UpdateClient, uow_factory=uow_factory, clock=clock)
+    delete_client = providers.Singleton(clients.DeleteClient, uow_factory=uow_factory)
+    get_client_stats = providers.Singleton(clients.GetClientStats, uow_factory=uow_factory)
+
+    # campaigns
+    create_campaign = providers.Singleton(
+        campaigns.CreateCampaign, uow_factory=uow_factory, clock=clock, ids=ids
+    )
+    get_campaign = providers.Singleton(campaigns.GetCampaign, uow_factory=uow_factory)
+    list_campaigns = providers.Singleton(campaigns.ListCampaigns, uow_factory=uow_factory)
+    update_campaign = providers.Singleton(campaigns.UpdateCampaign, uow_factory=uow_factory, clock=clock)
+    delete_campaign = providers.Singleton(campaigns.DeleteCampaign, uow_factory=uow_factory)
+    get_campaign_stats = providers.Singleton(campaigns.GetCampaignStats, uow_factory=uow_factory)
+
+
+def build_container(settings: Settings | None = None) -> Container:
+    """A container for ``settings`` (read from the environment when omitted)."""
+    container = Container()
+    container.settings.override(providers.Object(settings or Settings()))
+    return container
+
+
+async def close_container(container: Container) -> None:
+    """Release what the container opened (database connections); safe to call twice."""
+    storage: Storage = container.storage()
+    await storage.close()
+    container.storage.reset()

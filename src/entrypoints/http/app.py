@@ -1,0 +1,89 @@
+"""``create_app(container=None)``: the Litestar app, wired from the composition root.
+
+Adding a resource is one line in ``CONTROLLERS``; its handlers get use cases from the
+container by naming a parameter after the provider (see ``entrypoints.http.di``).
+"""
+
+from __future__ import annotations
+
+from litestar import Litestar, Router, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler
+
+from entrypoints.container import Container, build_container, close_container
+from entrypoints.http.auth import PUBLIC_OPT, auth_middleware
+from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.campaigns import CampaignController
+from entrypoints.http.controllers.clients import ClientController
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.di import container_dependencies
+from entrypoints.http.docs import SCHEMA_URL, docs_router
+from entrypoints.http.envelope import echo_request_id
+from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.pagination import PAGE_DEPENDENCY
+
+API_PREFIX = "/api/v3"
+
+CONTROLLERS: list[ControllerRouterHandler] = [
+    HealthController,
+    AuthController,
+    ClientController,
+    CampaignController,
+]
+"""Everything served under ``/api/v3``. Add a controller here."""
+
+SECURITY_SCHEMES = {
+    "BearerAuth": SecurityScheme(type="http", scheme="bearer", description="API key (v3_...) or JWT"),
+    "ApiKeyHeader": SecurityScheme(type="apiKey", name="X-API-Key", security_scheme_in="header"),
+}
+
+
+@get("/bench/hello", include_in_schema=False, opt={PUBLIC_OPT: True}, sync_to_thread=False)
+def bench_hello() -> dict[str, str]:
+    """A bare route for the HTTP benchmark (enabled by ENABLE_BENCH_ROUTE)."""
+    return {"hello": "world"}
+
+
+def openapi_config() -> OpenAPIConfig:
+    """OpenAPI 3.1 at ``/schema/openapi.json``; the interactive page is ``/docs``."""
+    return OpenAPIConfig(
+        title="V3 ad-video platform API",
+        version="3.0.0",
+        description="Clients, campaigns, assets and jobs: brief → storyboard → review → video. "
+        f"Interactive docs at /docs; schema at {SCHEMA_URL}.",
+        path="/schema",
+        render_plugins=[JsonRenderPlugin()],
+        components=Components(security_schemes=SECURITY_SCHEMES),  # type: ignore[arg-type]
+        security=[{"BearerAuth": []}, {"ApiKeyHeader": []}],
+        use_handler_docstrings=False,
+    )
+
+
+def create_app(container: Container | None = None) -> Litestar:
+    """The HTTP service for ``container`` (built from the environment when omitted)."""
+    container = container or build_container()
+    settings = container.settings()
+    api = Router(path=API_PREFIX, route_handlers=CONTROLLERS)
+    root_health = Router(path="/", route_handlers=[HealthController], include_in_schema=False)
+    handlers: list[ControllerRouterHandler] = [api, root_health, docs_router()]
+    if settings.enable_bench_route:
+        handlers.append(bench_hello)
+
+    async def shutdown() -> None:
+        await close_container(container)
+
+    return Litestar(
+        route_handlers=handlers,
+        dependencies={**container_dependencies(container), **PAGE_DEPENDENCY},
+        middleware=[auth_middleware(container.authenticate())],
+        exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[echo_request_id],
+        on_shutdown=[shutdown],
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_upload_size_mb * 1024 * 1024,
+        compression_config=None,
+        state={"container": container},
+        debug=False,
+    )

@@ -1,0 +1,1 @@
+"""One Litestar ``Controller`` per resource; ``entrypoints.http.app.CONTROLLERS`` lists them."""

@@ -1,0 +1,111 @@
+"""Settings from environment variables (SPEC §9 names), read once by the composition root."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AiProvider(StrEnum):
+    """Which scene planner is wired."""
+
+    TEMPLATE = "template"
+    OPENAI = "openai"
+    ANTHROPIC = "anthropic"
+
+
+class BlobStorageType(StrEnum):
+    """Where blob bytes live (``postgres`` is accepted as a spelling of ``database``)."""
+
+    DATABASE = "database"
+    FILESYSTEM = "filesystem"
+    S3 = "s3"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; see the configuration table in README.md."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    database_url: str = "sqlite:///./data/v3.db"
+    data_dir: Path = Path("./data")
+    public_base_url: str = "http://127.0.0.1:8000"
+    jwt_secret: SecretStr | None = None
+    jwt_lifetime_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
+    ai_provider: AiProvider = AiProvider.TEMPLATE
+    ai_api_key: SecretStr | None = None
+    ai_model: str | None = None
+    ai_base_url: str | None = None
+    ai_timeout_seconds: float = Field(default=60.0, gt=0)
+    ai_max_retries: int = Field(default=2, ge=0, le=10)
+
+    max_asset_download_size_mb: int = Field(default=100, ge=1)
+    asset_download_timeout_seconds: float = Field(default=60.0, gt=0)
+    allowed_asset_domains: str = "*"
+    asset_allow_private_networks: bool = False
+    max_upload_size_mb: int = Field(default=100, ge=1)
+
+    scenes_per_video_min: int = Field(default=3, ge=1)
+    scenes_per_video_max: int = Field(default=7, ge=1)
+
+    blob_storage_type: BlobStorageType = BlobStorageType.DATABASE
+    blob_storage_path: Path = Path("./data/blobs")
+    s3_bucket_name: str | None = None
+    s3_region: str | None = None
+
+    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    enable_bench_route: bool = False
+
+    @field_validator("blob_storage_type", mode="before")
+    @classmethod
+    def _postgres_means_database(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() == "postgres":
+            return BlobStorageType.DATABASE
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _scene_bounds_are_ordered(self) -> Settings:
+        if self.scenes_per_video_min > self.scenes_per_video_max:
+            raise ValueError("SCENES_PER_VIDEO_MIN must not exceed SCENES_PER_VIDEO_MAX")
+        return self
+
+    @property
+    def allowed_domains(self) -> tuple[str, ...]:
+        """The host allow-list; ``("*",)`` means any public host."""
+        return tuple(d.strip().lower() for d in self.allowed_asset_domains.split(",") if d.strip())
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is a SQLite file (or memory)."""
+        return self.database_url.startswith("sqlite")
+
+    def resolved_jwt_secret(self) -> str:
+        """``JWT_SECRET``, or a random secret kept in ``DATA_DIR/jwt_secret`` (made on first use).
+
+        The file works for one machine; several hosts must share ``JWT_SECRET``.
+        """
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        path = self.data_dir / "jwt_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return path.read_text().strip()
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+    def ensure_database_directory(self) -> None:
+        """Create the folder of a SQLite database file (no-op for other databases)."""
+        prefix, _, rest = self.database_url.partition(":///")
+        if not prefix.startswith("sqlite") or not rest or rest.startswith(":memory:"):
+            return
+        Path(rest.split("?", 1)[0]).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,45 @@
+"""Which storage backs the service, picked from ``DATABASE_URL``: ``memory://`` or SQLAlchemy."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from v3core.ports.storage import UnitOfWorkFactory
+
+MEMORY_URL = "memory://"
+"""``DATABASE_URL`` value that keeps everything in process memory (tests, demos)."""
+
+
+async def _nothing() -> None:
+    return None
+
+
+@attrs.frozen
+class Storage:
+    """A unit-of-work factory plus the two lifecycle hooks the app needs."""
+
+    uow_factory: UnitOfWorkFactory
+    check: Callable[[], Awaitable[None]] = _nothing
+    """Raises when the database cannot be reached (``/ready``)."""
+    close: Callable[[], Awaitable[None]] = _nothing
+    """Releases connections (app shutdown)."""
+
+
+def memory_storage(store: InMemoryStore | None = None) -> Storage:
+    """Storage in process memory; every unit of work shares ``store``."""
+    return Storage(InMemoryUnitOfWork.factory(store or InMemoryStore()))
+
+
+def open_storage(database_url: str) -> Storage:
+    """The storage ``database_url`` names (no connection is opened until first use)."""
+    if database_url.startswith(MEMORY_URL):
+        return memory_storage()
+    return sqlalchemy_storage(database_url)
+
+
+def sqlalchemy_storage(database_url: str) -> Storage:
+    """SQLite or PostgreSQL through the SQLAlchemy adapters."""
+    raise ValueError(f"unsupported DATABASE_URL {database_url!r} (SQLAlchemy adapters not wired yet)")

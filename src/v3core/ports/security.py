@@ -1,0 +1,49 @@
+"""Security ports: password hashing, access tokens and secret generation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+import attrs
+
+
+@attrs.frozen
+class IssuedToken:
+    """A signed access token for ``user_id`` and the moment it stops being accepted."""
+
+    token: str
+    user_id: str
+    expires_at: datetime
+
+
+class PasswordHasher(Protocol):
+    """Slow, salted password hashing (argon2 in production); never blocks the event loop."""
+
+    async def hash(self, password: str) -> str:
+        """A self-describing hash of ``password`` (salt and parameters included)."""
+        ...
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        """Whether ``password`` matches ``password_hash`` (False on any mismatch)."""
+        ...
+
+
+class TokenIssuer(Protocol):
+    """Short-lived signed access tokens (JWT in production)."""
+
+    def issue(self, user_id: str, now: datetime) -> IssuedToken:
+        """A token naming ``user_id`` that expires a fixed time after ``now``."""
+        ...
+
+    def verify(self, token: str) -> str:
+        """The user id a valid, unexpired token names; raises ``Unauthorized`` otherwise."""
+        ...
+
+
+class SecretGenerator(Protocol):
+    """Unpredictable secrets from a cryptographic source."""
+
+    def new_secret(self) -> str:
+        """A fresh URL-safe secret with at least 256 bits of entropy."""
+        ...

@@ -1,0 +1,173 @@
+"""Clients (brands) of one owner: create, read, list, partial update, delete, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from v3core.errors import Conflict, NotFound, ValidationFailed
+from v3core.model import BrandGuidelines, Client
+from v3core.ports.storage import ClientStats, Page, PageRequest, UnitOfWork, UnitOfWorkFactory
+from v3core.ports.system import Clock, IdGenerator
+
+CLIENT_FIELDS = frozenset({"name", "description", "homepage", "brand_guidelines", "metadata"})
+"""The fields a partial update may change."""
+
+
+def require_name(name: str | None) -> str:
+    """A trimmed, non-empty name; ``ValidationFailed`` naming ``name`` otherwise."""
+    text = (name or "").strip()
+    if not text:
+        raise ValidationFailed.at(("name",), "must not be empty", "missing")
+    if len(text) > 255:
+        raise ValidationFailed.at(("name",), "must be at most 255 characters")
+    return text
+
+
+async def load_client(uow: UnitOfWork, owner_id: str, client_id: str, field: str | None = None) -> Client:
+    """The owner's client, or ``NotFound`` (another tenant's client looks missing)."""
+    client = await uow.clients.get(owner_id, client_id)
+    if client is None:
+        raise NotFound("client", client_id, field)
+    return client
+
+
+@attrs.frozen
+class CreateClientCommand:
+    """A new client of ``owner_id``; ``name`` is required."""
+
+    owner_id: str
+    name: str
+    description: str | None = None
+    homepage: str | None = None
+    brand_guidelines: BrandGuidelines = BrandGuidelines()
+    metadata: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class CreateClient:
+    """Stores a new client."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+
+    async def execute(self, command: CreateClientCommand) -> Client:
+        """The stored client."""
+        now = self.clock.now()
+        client = Client(
+            id=self.ids.new_id(),
+            owner_id=command.owner_id,
+            name=require_name(command.name),
+            created_at=now,
+            updated_at=now,
+            description=command.description,
+            homepage=command.homepage,
+            brand_guidelines=command.brand_guidelines,
+            metadata=dict(command.metadata),
+        )
+        async with self.uow_factory() as uow:
+            await uow.clients.add(client)
+            await uow.commit()
+        return client
+
+
+@attrs.frozen
+class GetClient:
+    """Reads one client of the owner."""
+
+    uow_factory: UnitOfWorkFactory
+
+    async def execute(self, owner_id: str, client_id: str) -> Client:
+        """The client, or ``NotFound``."""
+        async with self.uow_factory() as uow:
+            return await load_client(uow, owner_id, client_id)
+
+
+@attrs.frozen
+class ListClients:
+    """Pages through the owner's clients, newest first."""
+
+    uow_factory: UnitOfWorkFactory
+
+    async def execute(self, owner_id: str, page: PageRequest) -> Page[Client]:
+        """One page and the total count."""
+        async with self.uow_factory() as uow:
+            return await uow.clients.list(owner_id, page)
+
+
+@attrs.frozen
+class UpdateClientCommand:
+    """Changes to client ``client_id``: only the keys present in ``changes`` are touched."""
+
+    owner_id: str
+    client_id: str
+    changes: Mapping[str, Any]
+
+
+@attrs.frozen
+class UpdateClient:
+    """Partially updates a client."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+
+    async def execute(self, command: UpdateClientCommand) -> Client:
+        """The updated client; ``NotFound`` for a missing or foreign one."""
+        unknown = set(command.changes) - CLIENT_FIELDS
+        if unknown:
+            raise ValidationFailed.at((sorted(unknown)[0],), "cannot be changed")
+        changes = dict(command.changes)
+        if "name" in changes:
+            changes["name"] = require_name(changes["name"])
+        async with self.uow_factory() as uow:
+            client = await load_client(uow, command.owner_id, command.client_id)
+            client = attrs.evolve(client, **changes, updated_at=self.clock.now())
+            await uow.clients.update(client)
+            await uow.commit()
+        return client
+
+
+@attrs.frozen
+class DeleteClientCommand:
+    """Delete a client; with ``cascade`` its campaigns and jobs go too (assets are kept, unassigned)."""
+
+    owner_id: str
+    client_id: str
+    cascade: bool = False
+
+
+@attrs.frozen
+class DeleteClient:
+    """Deletes a client, refusing while anything depends on it unless cascading."""
+
+    uow_factory: UnitOfWorkFactory
+
+    async def execute(self, command: DeleteClientCommand) -> None:
+        """Nothing; ``Conflict`` naming the dependent counts, or ``NotFound``."""
+        async with self.uow_factory() as uow:
+            await load_client(uow, command.owner_id, command.client_id)
+            dependents = await uow.clients.dependents(command.owner_id, command.client_id)
+            if dependents.any and not command.cascade:
+                raise Conflict(
+                    f"client {command.client_id!r} still has {dependents.campaigns} campaign(s), "
+                    f"{dependents.assets} asset(s) and {dependents.jobs} job(s); "
+                    "delete them first or pass cascade=true"
+                )
+            await uow.clients.delete(command.owner_id, command.client_id)
+            await uow.commit()
+
+
+@attrs.frozen
+class GetClientStats:
+    """Aggregates of one client (one SQL aggregate per figure in the SQL adapters)."""
+
+    uow_factory: UnitOfWorkFactory
+
+    async def execute(self, owner_id: str, client_id: str) -> ClientStats:
+        """Campaign, job and video counts and the total spend (USD)."""
+        async with self.uow_factory() as uow:
+            await load_client(uow, owner_id, client_id)
+            return await uow.clients.stats(owner_id, client_id)
