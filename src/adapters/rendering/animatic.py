@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import shutil
-import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -22,14 +18,10 @@ from v3core.ports.renderer import (
     RenderRequest,
 )
 
-from . import pipeline
+from . import files, pipeline
+from .bridge import run_in_worker
 from .encoder import available_codec
 from .timeline import output_size, scene_ranges
-
-POLL_SECONDS = 0.05
-"""How often the event loop asks ``cancelled()`` while the worker encodes."""
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 class AnimaticRenderer(Renderer):
@@ -73,23 +65,16 @@ class AnimaticRenderer(Renderer):
     ) -> RenderedVideo:
         size = output_size(request.format, request.resolution)
         _check_timing(request, self._fps)
-        self._work_dir.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=self._work_dir))
+        scratch = await asyncio.to_thread(files.make_scratch, self._work_dir)
         try:
             scenes = await self._materialise(request, scratch, cancelled)
             output = scratch / "animatic.mp4"
             job = pipeline.RenderJob(scenes, size, self._fps, self._codec, str(output), request.brand_colors)
-            frames = await self._run(job, len(scenes), progress, cancelled)
-            final = self._publish(output, request.job_id)
+            frames = await run_in_worker(self._executor, job, progress, cancelled)
+            final, length = await asyncio.to_thread(files.publish, output, self._work_dir, request.job_id)
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        return RenderedVideo(
-            path=str(final),
-            duration=frames / self._fps,
-            width=size[0],
-            height=size[1],
-            size=final.stat().st_size,
-        )
+            await asyncio.to_thread(files.remove, scratch)
+        return RenderedVideo(str(final), frames / self._fps, size[0], size[1], length)
 
     async def _materialise(
         self, request: RenderRequest, scratch: Path, cancelled: CancelCheck
@@ -122,60 +107,14 @@ class AnimaticRenderer(Renderer):
         return tuple(scenes)
 
     async def _copy_blob(self, blob_id: str, target: Path, cancelled: CancelCheck) -> None:
-        with target.open("wb") as sink:
+        sink = await asyncio.to_thread(files.open_for_writing, target)
+        try:
             async for chunk in self._blobs.read(blob_id):
                 if cancelled():
                     raise RenderCancelled("cancelled while fetching scene visuals")
                 await asyncio.to_thread(sink.write, chunk)
-
-    async def _run(
-        self, job: pipeline.RenderJob, total: int, progress: ProgressCallback, cancelled: CancelCheck
-    ) -> int:
-        loop = asyncio.get_running_loop()
-        reports: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
-        stop = threading.Event()
-
-        def emit(done: int, message: str) -> None:
-            loop.call_soon_threadsafe(reports.put_nowait, (done, message))
-
-        worker = loop.run_in_executor(self._executor, pipeline.run, job, emit, stop)
-        try:
-            while not (worker.done() and reports.empty()):
-                if cancelled():
-                    stop.set()
-                try:
-                    done, message = await asyncio.wait_for(reports.get(), POLL_SECONDS)
-                except TimeoutError:
-                    continue
-                await progress(done, total, message)
-            return worker.result()
-        except BaseException:
-            stop.set()
-            await _settle(worker)
-            raise
-
-    def _publish(self, output: Path, job_id: str) -> Path:
-        """Move the finished video to a fresh name in ``work_dir`` (never over another render)."""
-        prefix = f"{_UNSAFE.sub('-', job_id)[:64] or 'render'}-"
-        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".mp4", dir=self._work_dir)
-        os.close(handle)
-        try:
-            os.replace(output, name)
-        except OSError:
-            Path(name).unlink(missing_ok=True)
-            raise
-        return Path(name)
-
-
-async def _settle(worker: asyncio.Future[int]) -> None:
-    """Wait for the worker to stop (it owns files being deleted), whatever it raised."""
-    while not worker.done():
-        try:
-            await asyncio.wait({worker})
-        except asyncio.CancelledError:
-            continue
-    if not worker.cancelled():
-        worker.exception()
+        finally:
+            await asyncio.to_thread(sink.close)
 
 
 def _check_timing(request: RenderRequest, fps: int) -> None:

@@ -1,0 +1,105 @@
+"""Fixtures for the animatic renderer: an in-memory blob store and media builders."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import AsyncIterator, Iterator, Sequence
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pytest
+from PIL import Image
+
+from adapters.rendering import AnimaticRenderer
+from v3core.ports.blobs import BlobStore
+
+
+class FakeBlobStore(BlobStore):
+    """Blob bytes in a dict, read back in small chunks like a real store."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def add(self, data: bytes) -> str:
+        blob_id = hashlib.sha256(data).hexdigest()
+        self.blobs[blob_id] = data
+        return blob_id
+
+    async def put_file(self, blob_id: str, path: str, size: int) -> None:
+        self.blobs[blob_id] = read_bytes(path)
+
+    async def read(self, blob_id: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        data = self.blobs[blob_id][start : None if end is None else end + 1]
+        for offset in range(0, len(data), 16_384):
+            yield data[offset : offset + 16_384]
+
+    async def exists(self, blob_id: str) -> bool:
+        return blob_id in self.blobs
+
+    async def delete(self, blob_id: str) -> None:
+        self.blobs.pop(blob_id, None)
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole file at ``path``."""
+    return Path(path).read_bytes()
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Names of whatever is in ``folder`` (empty when it does not exist)."""
+    return sorted(entry.name for entry in folder.iterdir()) if folder.exists() else []
+
+
+def png(colour: tuple[int, int, int], size: tuple[int, int] = (640, 480)) -> bytes:
+    """A solid-colour PNG."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def clip(colours: Sequence[tuple[int, int, int]], fps: int, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A small H.264 MP4 showing each colour for one frame at ``fps``."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps, options={"preset": "ultrafast"})
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = Fraction(1, fps)
+        for index, colour in enumerate(colours):
+            frame = av.VideoFrame.from_image(Image.new("RGB", size, colour))
+            frame.pts = index
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return out.getvalue()
+
+
+def decoded_frames(path: str) -> list[av.VideoFrame]:
+    """Every frame of the video at ``path``, in order."""
+    with av.open(path) as container:
+        return list(container.decode(video=0))
+
+
+def colour_at(frame: av.VideoFrame, x: float = 0.5, y: float = 0.3) -> tuple[int, int, int]:
+    """The RGB pixel at relative position (x, y) of ``frame``."""
+    picture = frame.to_image()
+    red, green, blue = picture.getpixel((int(picture.width * x), int(picture.height * y)))
+    return red, green, blue
+
+
+@pytest.fixture
+def blobs() -> FakeBlobStore:
+    return FakeBlobStore()
+
+
+@pytest.fixture
+def work_dir(tmp_path: Path) -> Path:
+    return tmp_path / "renders"
+
+
+@pytest.fixture
+def renderer(blobs: FakeBlobStore, work_dir: Path) -> Iterator[AnimaticRenderer]:
+    rendering = AnimaticRenderer(blobs, work_dir, fps=10)
+    yield rendering
+    rendering.close()
