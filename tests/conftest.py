@@ -1,0 +1,54 @@
+"""Shared fixtures: migrated throw-away databases (session-scoped) for every test tier.
+
+``postgres_url`` needs the server on 127.0.0.1:5432 (user postgres, trust auth). When it
+is unreachable the tests using it are skipped, unless the environment variable ``CI`` is
+set: then they fail, so a CI run can never pass without PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from adapters.sqlalchemy.migrate import upgrade_database
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_UNREACHABLE = "PostgreSQL not reachable at 127.0.0.1:5432 (CI not set)"
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file for the whole session."""
+    path: Path = tmp_path_factory.mktemp("sqlite") / "v3.db"
+    url = f"sqlite:///{path}"
+    upgrade_database(url)
+    return url
+
+
+def _admin() -> psycopg.Connection:
+    try:
+        return psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL not reachable at 127.0.0.1:5432 and CI is set: {error}")
+        pytest.skip(PG_UNREACHABLE)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database ``v3test_<random>``, dropped at the end of the session."""
+    name = f"v3test_{secrets.token_hex(6)}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    try:
+        upgrade_database(url)
+        yield url
+    finally:
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
