@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import attrs
+import sqlalchemy as sa
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from adapters.sqlalchemy import SqlAlchemyUnitOfWork, make_engine
 from v3core.ports.storage import UnitOfWorkFactory
 
 MEMORY_URL = "memory://"
@@ -41,5 +43,11 @@ def open_storage(database_url: str) -> Storage:
 
 
 def sqlalchemy_storage(database_url: str) -> Storage:
-    """SQLite or PostgreSQL through the SQLAlchemy adapters."""
-    raise ValueError(f"unsupported DATABASE_URL {database_url!r} (SQLAlchemy adapters not wired yet)")
+    """SQLite or PostgreSQL through the SQLAlchemy adapters (the schema must be migrated)."""
+    engine = make_engine(database_url)
+
+    async def check() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+
+    return Storage(SqlAlchemyUnitOfWork.factory(engine), check, engine.dispose)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from v3core.errors import ValidationFailed
 from v3core.ports.storage import PageRequest
@@ -21,8 +21,8 @@ DEFAULT_LIMIT = 100
 
 
 def provide_page(
-    limit: Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="Page size (1-1000)")] = DEFAULT_LIMIT,
-    offset: Annotated[int, Parameter(ge=0, description="Items to skip")] = 0,
+    limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+    offset: Annotated[int, QueryParameter(ge=0, description="Items to skip")] = 0,
 ) -> PageRequest:
     """The page a list request asks for."""
     return PageRequest(limit=limit, offset=offset)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from entrypoints.http.auth import PUBLIC_OPT
 from entrypoints.http.dto import LoginBody, TokenOut
@@ -28,7 +30,7 @@ class AuthController(Controller):
         security=[],
     )
     async def login(
-        self, request: Request[Any, Any, Any], data: LoginBody, login: Login
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginBody], login: NamedDependency[Login]
     ) -> Response[Envelope[TokenOut]]:
         email = data.email or data.username
         if not email:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
 from entrypoints.http.dto import CampaignCreate, CampaignOut, CampaignStatsOut, CampaignUpdate
@@ -38,15 +39,15 @@ class CampaignController(Controller):
     async def list_campaigns(
         self,
         request: AnyRequest,
-        page: PageRequest,
-        list_campaigns: ListCampaigns,
+        page: NamedDependency[PageRequest],
+        list_campaigns: NamedDependency[ListCampaigns],
         client_id: Annotated[
-            str | None, Parameter(query="clientId", description="Only this client's")
+            str | None, QueryParameter(name="clientId", description="Only this client's")
         ] = None,
         client_id_snake: Annotated[
-            str | None, Parameter(query="client_id", description="Alias of clientId")
+            str | None, QueryParameter(name="client_id", description="Alias of clientId")
         ] = None,
-        status: Annotated[CampaignStatus | None, Parameter(description="Only in this status")] = None,
+        status: Annotated[CampaignStatus | None, QueryParameter(description="Only in this status")] = None,
     ) -> Response[Envelope[list[CampaignOut]]]:
         query = ListCampaignsQuery(
             owner_id=owner_id(request),
@@ -59,7 +60,10 @@ class CampaignController(Controller):
 
     @post(operation_id="createCampaign", summary="Create a campaign for one of your clients")
     async def create_campaign(
-        self, request: AnyRequest, data: CampaignCreate, create_campaign: CreateCampaign
+        self,
+        request: AnyRequest,
+        data: JSONBody[CampaignCreate],
+        create_campaign: NamedDependency[CreateCampaign],
     ) -> Response[Envelope[CampaignOut]]:
         command = CreateCampaignCommand(
             owner_id=owner_id(request),
@@ -75,27 +79,37 @@ class CampaignController(Controller):
 
     @get("/{campaign_id:str}", operation_id="getCampaign", summary="Get a campaign")
     async def get_campaign(
-        self, request: AnyRequest, campaign_id: str, get_campaign: GetCampaign
+        self, request: AnyRequest, campaign_id: FromPath[str], get_campaign: NamedDependency[GetCampaign]
     ) -> Response[Envelope[CampaignOut]]:
         return ok(request, CampaignOut.of(await get_campaign.execute(owner_id(request), campaign_id)))
 
     @put("/{campaign_id:str}", operation_id="updateCampaign", summary="Update a campaign (partial)")
     async def update_campaign(
-        self, request: AnyRequest, campaign_id: str, data: CampaignUpdate, update_campaign: UpdateCampaign
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[str],
+        data: JSONBody[CampaignUpdate],
+        update_campaign: NamedDependency[UpdateCampaign],
     ) -> Response[Envelope[CampaignOut]]:
         command = UpdateCampaignCommand(owner_id(request), campaign_id, data.changes())
         return ok(request, CampaignOut.of(await update_campaign.execute(command)))
 
     @delete("/{campaign_id:str}", operation_id="deleteCampaign", summary="Delete a campaign", status_code=200)
     async def delete_campaign(
-        self, request: AnyRequest, campaign_id: str, delete_campaign: DeleteCampaign
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[str],
+        delete_campaign: NamedDependency[DeleteCampaign],
     ) -> Response[Envelope[Deleted]]:
         await delete_campaign.execute(owner_id(request), campaign_id)
         return ok(request, Deleted(campaign_id))
 
     @get("/{campaign_id:str}/stats", operation_id="getCampaignStats", summary="Campaign statistics")
     async def get_campaign_stats(
-        self, request: AnyRequest, campaign_id: str, get_campaign_stats: GetCampaignStats
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[str],
+        get_campaign_stats: NamedDependency[GetCampaignStats],
     ) -> Response[Envelope[CampaignStatsOut]]:
         stats = await get_campaign_stats.execute(owner_id(request), campaign_id)
         return ok(request, CampaignStatsOut.of(campaign_id, stats))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
 from entrypoints.http.dto import ClientCreate, ClientOut, ClientStatsOut, ClientUpdate
@@ -35,14 +36,17 @@ class ClientController(Controller):
 
     @get(operation_id="listClients", summary="List clients")
     async def list_clients(
-        self, request: AnyRequest, page: PageRequest, list_clients: ListClients
+        self,
+        request: AnyRequest,
+        page: NamedDependency[PageRequest],
+        list_clients: NamedDependency[ListClients],
     ) -> Response[Envelope[list[ClientOut]]]:
         found = await list_clients.execute(owner_id(request), page)
         return ok_page(request, [ClientOut.of(c) for c in found.items], found.total, page)
 
     @post(operation_id="createClient", summary="Create a client")
     async def create_client(
-        self, request: AnyRequest, data: ClientCreate, create_client: CreateClient
+        self, request: AnyRequest, data: JSONBody[ClientCreate], create_client: NamedDependency[CreateClient]
     ) -> Response[Envelope[ClientOut]]:
         command = CreateClientCommand(
             owner_id=owner_id(request),
@@ -59,14 +63,18 @@ class ClientController(Controller):
 
     @get("/{client_id:str}", operation_id="getClient", summary="Get a client")
     async def get_client(
-        self, request: AnyRequest, client_id: str, get_client: GetClient
+        self, request: AnyRequest, client_id: FromPath[str], get_client: NamedDependency[GetClient]
     ) -> Response[Envelope[ClientOut]]:
         client = await get_client.execute(owner_id(request), client_id)
         return ok(request, ClientOut.of(client))
 
     @put("/{client_id:str}", operation_id="updateClient", summary="Update a client (partial)")
     async def update_client(
-        self, request: AnyRequest, client_id: str, data: ClientUpdate, update_client: UpdateClient
+        self,
+        request: AnyRequest,
+        client_id: FromPath[str],
+        data: JSONBody[ClientUpdate],
+        update_client: NamedDependency[UpdateClient],
     ) -> Response[Envelope[ClientOut]]:
         command = UpdateClientCommand(owner_id(request), client_id, data.changes())
         return ok(request, ClientOut.of(await update_client.execute(command)))
@@ -80,16 +88,16 @@ class ClientController(Controller):
     async def delete_client(
         self,
         request: AnyRequest,
-        client_id: str,
-        delete_client: DeleteClient,
-        cascade: Annotated[bool, Parameter(description="Also delete its campaigns and jobs")] = False,
+        client_id: FromPath[str],
+        delete_client: NamedDependency[DeleteClient],
+        cascade: Annotated[bool, QueryParameter(description="Also delete its campaigns and jobs")] = False,
     ) -> Response[Envelope[Deleted]]:
         await delete_client.execute(DeleteClientCommand(owner_id(request), client_id, cascade))
         return ok(request, Deleted(client_id))
 
     @get("/{client_id:str}/stats", operation_id="getClientStats", summary="Client statistics")
     async def get_client_stats(
-        self, request: AnyRequest, client_id: str, get_client_stats: GetClientStats
+        self, request: AnyRequest, client_id: FromPath[str], get_client_stats: NamedDependency[GetClientStats]
     ) -> Response[Envelope[ClientStatsOut]]:
         stats = await get_client_stats.execute(owner_id(request), client_id)
         return ok(request, ClientStatsOut.of(client_id, stats))

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 
 from entrypoints.http.auth import PUBLIC_OPT
@@ -37,7 +38,9 @@ class HealthController(Controller):
         summary="Readiness: the database answers (503 otherwise)",
         responses={503: ResponseSpec(data_container=Envelope[None], description="database unreachable")},
     )
-    async def ready(self, request: Request[Any, Any, Any], storage: Storage) -> Response[Envelope[HealthOut]]:
+    async def ready(
+        self, request: Request[Any, Any, Any], storage: NamedDependency[Storage]
+    ) -> Response[Envelope[HealthOut]]:
         try:
             await storage.check()
         except Exception:
