@@ -20,6 +20,14 @@ _BENEFIT_SHOTS = ("medium", "close-up", "tracking", "pov", "wide")
 _BENEFIT_TRANSITIONS = ("dissolve", "cut", "slide")
 _BENEFIT_ANGLES = ("in everyday use", "up close on the details", "with people enjoying it", "in motion")
 _MAX_FEEDBACK = 200
+_FEEDBACK_ALIASES = {
+    "cross-fade": "dissolve",
+    "drone": "aerial",
+    "birds-eye": "aerial",
+    "point-of-view": "pov",
+    "pack-shot": "product",
+    "hard-cut": "cut",
+}
 
 
 class TemplateScenePlanner(ScenePlanner):
@@ -165,11 +173,15 @@ def _transition(role: str, index: int) -> str:
 def _mentioned(feedback: str | None, vocabulary: tuple[str, ...]) -> str | None:
     """The vocabulary term the feedback names first ("a close up" → "close-up"), if any."""
     text = (feedback or "").lower()
+    terms = {
+        **{term: term for term in vocabulary},
+        **{a: t for a, t in _FEEDBACK_ALIASES.items() if t in vocabulary},
+    }
     found = []
-    for term in vocabulary:
-        match = re.search(r"\b" + r"[\s_-]?".join(map(re.escape, term.split("-"))) + r"\b", text)
+    for spelling, term in terms.items():
+        match = re.search(r"\b" + r"[\s_-]?".join(map(re.escape, spelling.split("-"))) + r"\b", text)
         if match:
-            found.append((match.start(), -len(term), term))
+            found.append((match.start(), -len(spelling), term))
     return min(found)[2] if found else None
 
 

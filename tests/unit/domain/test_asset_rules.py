@@ -1,0 +1,71 @@
+"""Which files the library accepts: the bytes decide the type, never the name (SPEC §4 Assets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from v3core.asset_rules import ALLOWED_FORMATS, CONTENT_TYPES, classify
+from v3core.errors import UnsupportedMediaType, ValidationFailed
+from v3core.model import AssetType
+
+
+def test_rejects_a_png_declared_as_video() -> None:
+    with pytest.raises(UnsupportedMediaType, match=r"declared type 'video'.*detected image \(png\)"):
+        classify("video", "image/png", "png", "clip.mp4")
+
+
+@pytest.mark.parametrize("declared", ["image", "document"])
+def test_refuses_html_whatever_it_is_declared_as(declared: str) -> None:
+    with pytest.raises(UnsupportedMediaType, match="html"):
+        classify(declared, "text/html", None, "photo.jpg")
+
+
+def test_the_file_name_never_decides_the_type() -> None:
+    assert classify("image", "image/png", ".png", "movie.mp4") == (AssetType.IMAGE, "png", "image/png")
+
+
+def test_an_undeclared_type_is_inferred_from_the_content() -> None:
+    assert classify(None, "video/quicktime", None, None) == (AssetType.VIDEO, "mov", "video/quicktime")
+    assert classify("", "audio/mpeg", "mp3", "x") == (AssetType.AUDIO, "mp3", "audio/mpeg")
+
+
+def test_valid_utf8_text_is_a_txt_document() -> None:
+    assert classify("document", "text/plain", None, "notes.txt") == (
+        AssetType.DOCUMENT,
+        "txt",
+        "text/plain; charset=utf-8",
+    )
+
+
+def test_the_declared_type_is_case_insensitive() -> None:
+    assert classify(" Image ", "image/jpeg", "jpg", None)[0] is AssetType.IMAGE
+
+
+def test_an_unknown_declared_type_names_the_type_field() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        classify("spreadsheet", "application/pdf", "pdf", None)
+    assert refused.value.details[0].loc == ("type",)
+
+
+def test_a_format_not_accepted_for_its_type_is_refused_with_the_accepted_list() -> None:
+    with pytest.raises(UnsupportedMediaType, match=r"image format 'bmp'.*webp"):
+        classify("image", "image/bmp", "bmp", "scan.bmp")
+
+
+def test_content_nothing_recognised_is_refused() -> None:
+    with pytest.raises(UnsupportedMediaType, match="could not recognise"):
+        classify("image", None, None, "blob.bin")
+
+
+def test_an_archive_is_not_a_document() -> None:
+    with pytest.raises(UnsupportedMediaType, match="zip"):
+        classify(None, "application/zip", "zip", "a.zip")
+
+
+def test_audio_in_an_mp4_container_declared_as_audio_is_m4a() -> None:
+    assert classify("audio", "video/mp4", "mp4", "song.m4a") == (AssetType.AUDIO, "m4a", "audio/mp4")
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [(k, f) for k, formats in ALLOWED_FORMATS.items() for f in formats])
+def test_every_allowed_format_is_accepted_as_its_type(kind: AssetType, fmt: str) -> None:
+    assert classify(kind.value, CONTENT_TYPES[fmt], f".{fmt}", None) == (kind, fmt, CONTENT_TYPES[fmt])
