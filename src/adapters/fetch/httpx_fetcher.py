@@ -13,15 +13,17 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import posixpath
+import ssl
 import urllib.parse
 
 import attrs
 import httpcore
 import httpx
 
-from adapters.fetch.network import GuardedNetworkBackend, Resolver, system_resolver
-from adapters.fetch.targets import host_allowed
+from adapters.fetch.network import GuardedNetworkBackend, Policy, Resolver, system_resolver
+from adapters.fetch.targets import host_allowed, refusal
 from v3core.errors import ForbiddenTarget, PayloadTooLarge, UpstreamError, UpstreamTimeout
 from v3core.ports.blobs import BlobFetcher, FileStager, StagedFile
 
@@ -34,9 +36,14 @@ class _GuardedTransport(httpx.AsyncHTTPTransport):
     """httpx's transport with its connection pool rebuilt on the guarded network backend."""
 
     def __init__(self, backend: GuardedNetworkBackend) -> None:
-        super().__init__(trust_env=False)
-        ssl_context = httpx.create_ssl_context()
-        self._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, network_backend=backend)
+        super().__init__(verify=_ssl_context(), trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(ssl_context=_ssl_context(), network_backend=backend)
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """The default verifying TLS context (loading the CA bundle is slow: do it once)."""
+    return httpx.create_ssl_context()
 
 
 class HttpxBlobFetcher(BlobFetcher):
@@ -50,11 +57,12 @@ class HttpxBlobFetcher(BlobFetcher):
         allowed_domains: str = "*",
         allow_private_networks: bool = False,
         resolver: Resolver = system_resolver,
+        policy: Policy = refusal,
     ) -> None:
         self._stager = stager
         self._timeout = timeout_seconds
         self._allowed = allowed_domains
-        backend = GuardedNetworkBackend(allow_private_networks, resolver)
+        backend = GuardedNetworkBackend(allow_private_networks, resolver, policy)
         self._client = httpx.AsyncClient(
             transport=_GuardedTransport(backend),
             timeout=httpx.Timeout(timeout_seconds),

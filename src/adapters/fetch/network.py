@@ -17,11 +17,14 @@ from typing import Any
 
 import httpcore
 
-from adapters.fetch.targets import refusal
+from adapters.fetch.targets import IPAddress, refusal
 from v3core.errors import ForbiddenTarget, UpstreamError
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 """Resolves a host name and port to IP address strings."""
+
+Policy = Callable[[IPAddress, bool], "str | None"]
+"""Why an address may not be reached (``None`` when it may); ``targets.refusal`` by default."""
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -36,10 +39,13 @@ async def system_resolver(host: str, port: int) -> list[str]:
 class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
     """Wraps httpcore's default backend; refuses forbidden addresses before connecting."""
 
-    def __init__(self, allow_private: bool, resolver: Resolver = system_resolver) -> None:
+    def __init__(
+        self, allow_private: bool, resolver: Resolver = system_resolver, policy: Policy = refusal
+    ) -> None:
         self._inner = httpcore.AnyIOBackend()
         self._allow_private = allow_private
         self._resolve = resolver
+        self._policy = policy
 
     async def checked_addresses(self, host: str, port: int) -> list[str]:
         """The addresses of ``host``; ``ForbiddenTarget`` if any of them is refused."""
@@ -49,7 +55,7 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         except ValueError:
             addresses = await self._resolve(host, port)
         for address in addresses:
-            reason = refusal(ipaddress.ip_address(address.split("%")[0]), self._allow_private)
+            reason = self._policy(ipaddress.ip_address(address.split("%")[0]), self._allow_private)
             if reason:
                 raise ForbiddenTarget(f"refusing to fetch from {host!r}: it resolves to {reason}")
         if not addresses:
@@ -74,7 +80,10 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         raise last
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None  # noqa: ASYNC109
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore interface
+        socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         raise ForbiddenTarget("unix sockets are not a valid import target")
 

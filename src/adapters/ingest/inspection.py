@@ -44,6 +44,8 @@ class MediaContentInspector(ContentInspector):
         try:
             with Image.open(path) as img:
                 width, height = img.size
+                if width * height <= self._max_pixels:
+                    img.verify()  # walks the chunks (CRCs, truncation) without decoding pixels
         except Image.DecompressionBombError as exc:
             raise _too_many_pixels(self._max_pixels) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
