@@ -51,6 +51,7 @@ _FORMAT_ALIASES: Mapping[str, str] = {
     "wave": "wav",
     "x-wav": "wav",
     "oga": "ogg",
+    "f4a": "m4a",
     "x-m4a": "m4a",
     "text": "txt",
     "plain": "txt",
@@ -67,6 +68,8 @@ _MIME_FORMATS: Mapping[str, str] = {
     "audio/mp3": "mp3",
     "audio/x-aac": "aac",
     "video/x-quicktime": "mov",
+    "application/ogg": "ogg",
+    "application/x-matroska": "mkv",
 }
 _FORMAT_TYPES: Mapping[str, AssetType] = {fmt: t for t, fmts in ALLOWED_FORMATS.items() for fmt in fmts}
 _MIME_TYPES: Mapping[str, AssetType] = {
@@ -95,11 +98,15 @@ def parse_asset_type(declared: str | None) -> AssetType | None:
 
 
 def _detected_format(sniffed_mime: str | None, sniffed_format: str | None) -> str | None:
-    if sniffed_format and sniffed_format.strip(". ").lower():
-        fmt = sniffed_format.strip(". ").lower()
-        return _FORMAT_ALIASES.get(fmt, fmt)
+    """The sniffed format, else the one the MIME type names; unknown names are kept for the message."""
+    fmt = (sniffed_format or "").strip(". ").lower()
+    fmt = _FORMAT_ALIASES.get(fmt, fmt)
     mime = (sniffed_mime or "").split(";")[0].strip().lower()
-    return _MIME_FORMATS.get(mime) or (mime.split("/")[-1] or None if mime else None)
+    if fmt in _FORMAT_TYPES:
+        return fmt
+    if mime in _MIME_FORMATS:
+        return _MIME_FORMATS[mime]
+    return fmt or mime.split("/")[-1] or None
 
 
 def _detected_type(fmt: str, sniffed_mime: str | None) -> AssetType | None:

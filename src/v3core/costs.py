@@ -47,7 +47,9 @@ class PriceTable:
     storyboard_per_scene: float = 0.02
     render_per_second: float = 0.01
     asset_import_per_asset: float = 0.005
-    token_prices: Mapping[str, tuple[float, float]] = attrs.field(factory=lambda: dict(DEFAULT_TOKEN_PRICES))
+    token_prices: Mapping[str, tuple[float, float]] = attrs.field(
+        factory=lambda: dict(DEFAULT_TOKEN_PRICES), hash=False
+    )
     default_token_prices: tuple[float, float] = (0.003, 0.015)
     estimated_input_tokens: int = 1500
     estimated_output_tokens_per_scene: int = 250

@@ -69,3 +69,8 @@ def test_audio_in_an_mp4_container_declared_as_audio_is_m4a() -> None:
 @pytest.mark.parametrize(("kind", "fmt"), [(k, f) for k, formats in ALLOWED_FORMATS.items() for f in formats])
 def test_every_allowed_format_is_accepted_as_its_type(kind: AssetType, fmt: str) -> None:
     assert classify(kind.value, CONTENT_TYPES[fmt], f".{fmt}", None) == (kind, fmt, CONTENT_TYPES[fmt])
+
+
+def test_an_unknown_sniffed_extension_falls_back_to_the_sniffed_mime_type() -> None:
+    assert classify("audio", "audio/mpeg", "koz", "song.mp3") == (AssetType.AUDIO, "mp3", "audio/mpeg")
+    assert classify(None, "", "jfif", None) == (AssetType.IMAGE, "jpg", "image/jpeg")
