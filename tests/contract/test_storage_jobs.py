@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.contract.builders import a_campaign, a_job, a_scene, an_asset
@@ -213,3 +215,34 @@ async def test_deleting_a_job_removes_its_scenes_and_detaches_its_video(
         kept = await uow.assets.get(owner, video.id)
     assert kept is not None
     assert kept.job_id is None
+
+
+async def test_concurrent_writers_of_one_job_never_lose_an_update(
+    uow_factory: UnitOfWorkFactory, owner: str, client_id: str
+) -> None:
+    job = a_job(owner, client_id)
+    async with uow_factory() as uow:
+        await uow.jobs.add(job)
+        await uow.commit()
+    everyone_has_read = asyncio.Barrier(5)
+
+    async def writer(n: int) -> bool:
+        async with uow_factory() as uow:
+            mine = await uow.jobs.get(owner, job.id)
+            assert mine is not None
+            await everyone_has_read.wait()
+            mine.feedback = f"writer {n}"
+            try:
+                await uow.jobs.update(mine)
+                await uow.commit()
+            except StaleVersion:
+                return False
+            return True
+
+    landed = await asyncio.gather(*(writer(n) for n in range(5)))
+    async with uow_factory() as uow:
+        stored = await uow.jobs.get(owner, job.id)
+    assert landed.count(True) == 1
+    assert stored is not None
+    assert stored.version == 2
+    assert stored.feedback == f"writer {landed.index(True)}"
