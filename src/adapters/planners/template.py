@@ -155,7 +155,11 @@ def _script(brief: Brief, role: str, index: int) -> str:
     if role == "product":
         return _sentence(basics.key_message)
     if role == "benefit":
-        lines = (f"{basics.product}, made for {basics.target_audience}", basics.key_message)
+        lines = (
+            f"{basics.product}, made for {basics.target_audience}",
+            f"Built around one idea: {basics.key_message}",
+            "See the difference for yourself",
+        )
         return _sentence(lines[(index - 2) % len(lines)])
     return f"{_sentence(basics.product)} {_sentence(basics.call_to_action)}"
 
