@@ -18,7 +18,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.container import Container, build_container
-from entrypoints.http import create_app
+from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 

@@ -1,9 +1,12 @@
 """The bridge from the dependency-injector container into Litestar's own DI (``Provide``).
 
 Every provider of the container becomes a Litestar dependency of the same name, so a
-handler asks for a use case by naming a parameter after its provider::
+handler asks for a use case by naming a parameter after its provider, typed ``Inject[...]``::
 
-    async def get_one(self, request: Request, client_id: str, get_client: GetClient) -> ...
+    async def get_one(self, request: Request, client_id: FromPath[str], get_client: Inject[GetClient]):
+
+``Inject`` marks the parameter as a named dependency whose value Litestar does not
+re-validate (the container built it; stand-ins from ``override`` pass through too).
 
 Adding a use case is one provider in ``Container``; no wiring here changes.
 """
@@ -11,12 +14,18 @@ Adding a use case is one provider in ``Container``; no wiring here changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeAlias, TypeVar
 
 from dependency_injector import providers
-from litestar.di import Provide
+from litestar.di import Dependency, Provide
+from litestar.params import SkipValidationMarker
 
 from entrypoints.container import Container
+
+T = TypeVar("T")
+
+Inject: TypeAlias = Annotated[T, Dependency(kind="named"), SkipValidationMarker()]
+"""A handler parameter resolved by name from the container (or another app dependency)."""
 
 RESERVED = frozenset({"settings"})
 """Providers not exposed to handlers (configuration stays in the composition root)."""

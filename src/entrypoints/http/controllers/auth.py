@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.di import Inject
 from entrypoints.http.dto import LoginBody, TokenOut
 from entrypoints.http.envelope import Envelope, ok
 from v3core.errors import ValidationFailed
@@ -30,7 +30,7 @@ class AuthController(Controller):
         security=[],
     )
     async def login(
-        self, request: Request[Any, Any, Any], data: JSONBody[LoginBody], login: NamedDependency[Login]
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginBody], login: Inject[Login]
     ) -> Response[Envelope[TokenOut]]:
         email = data.email or data.username
         if not email:

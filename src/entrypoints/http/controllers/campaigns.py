@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
+from entrypoints.http.di import Inject
 from entrypoints.http.dto import CampaignCreate, CampaignOut, CampaignStatsOut, CampaignUpdate
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
 from entrypoints.http.pagination import either
@@ -39,8 +39,8 @@ class CampaignController(Controller):
     async def list_campaigns(
         self,
         request: AnyRequest,
-        page: NamedDependency[PageRequest],
-        list_campaigns: NamedDependency[ListCampaigns],
+        page: Inject[PageRequest],
+        list_campaigns: Inject[ListCampaigns],
         client_id: Annotated[
             str | None, QueryParameter(name="clientId", description="Only this client's")
         ] = None,
@@ -63,7 +63,7 @@ class CampaignController(Controller):
         self,
         request: AnyRequest,
         data: JSONBody[CampaignCreate],
-        create_campaign: NamedDependency[CreateCampaign],
+        create_campaign: Inject[CreateCampaign],
     ) -> Response[Envelope[CampaignOut]]:
         command = CreateCampaignCommand(
             owner_id=owner_id(request),
@@ -79,7 +79,7 @@ class CampaignController(Controller):
 
     @get("/{campaign_id:str}", operation_id="getCampaign", summary="Get a campaign")
     async def get_campaign(
-        self, request: AnyRequest, campaign_id: FromPath[str], get_campaign: NamedDependency[GetCampaign]
+        self, request: AnyRequest, campaign_id: FromPath[str], get_campaign: Inject[GetCampaign]
     ) -> Response[Envelope[CampaignOut]]:
         return ok(request, CampaignOut.of(await get_campaign.execute(owner_id(request), campaign_id)))
 
@@ -89,7 +89,7 @@ class CampaignController(Controller):
         request: AnyRequest,
         campaign_id: FromPath[str],
         data: JSONBody[CampaignUpdate],
-        update_campaign: NamedDependency[UpdateCampaign],
+        update_campaign: Inject[UpdateCampaign],
     ) -> Response[Envelope[CampaignOut]]:
         command = UpdateCampaignCommand(owner_id(request), campaign_id, data.changes())
         return ok(request, CampaignOut.of(await update_campaign.execute(command)))
@@ -99,7 +99,7 @@ class CampaignController(Controller):
         self,
         request: AnyRequest,
         campaign_id: FromPath[str],
-        delete_campaign: NamedDependency[DeleteCampaign],
+        delete_campaign: Inject[DeleteCampaign],
     ) -> Response[Envelope[Deleted]]:
         await delete_campaign.execute(owner_id(request), campaign_id)
         return ok(request, Deleted(campaign_id))
@@ -109,7 +109,7 @@ class CampaignController(Controller):
         self,
         request: AnyRequest,
         campaign_id: FromPath[str],
-        get_campaign_stats: NamedDependency[GetCampaignStats],
+        get_campaign_stats: Inject[GetCampaignStats],
     ) -> Response[Envelope[CampaignStatsOut]]:
         stats = await get_campaign_stats.execute(owner_id(request), campaign_id)
         return ok(request, CampaignStatsOut.of(campaign_id, stats))

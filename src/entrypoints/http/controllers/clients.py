@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
+from entrypoints.http.di import Inject
 from entrypoints.http.dto import ClientCreate, ClientOut, ClientStatsOut, ClientUpdate
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
 from v3core.model import BrandGuidelines
@@ -38,15 +38,15 @@ class ClientController(Controller):
     async def list_clients(
         self,
         request: AnyRequest,
-        page: NamedDependency[PageRequest],
-        list_clients: NamedDependency[ListClients],
+        page: Inject[PageRequest],
+        list_clients: Inject[ListClients],
     ) -> Response[Envelope[list[ClientOut]]]:
         found = await list_clients.execute(owner_id(request), page)
         return ok_page(request, [ClientOut.of(c) for c in found.items], found.total, page)
 
     @post(operation_id="createClient", summary="Create a client")
     async def create_client(
-        self, request: AnyRequest, data: JSONBody[ClientCreate], create_client: NamedDependency[CreateClient]
+        self, request: AnyRequest, data: JSONBody[ClientCreate], create_client: Inject[CreateClient]
     ) -> Response[Envelope[ClientOut]]:
         command = CreateClientCommand(
             owner_id=owner_id(request),
@@ -63,7 +63,7 @@ class ClientController(Controller):
 
     @get("/{client_id:str}", operation_id="getClient", summary="Get a client")
     async def get_client(
-        self, request: AnyRequest, client_id: FromPath[str], get_client: NamedDependency[GetClient]
+        self, request: AnyRequest, client_id: FromPath[str], get_client: Inject[GetClient]
     ) -> Response[Envelope[ClientOut]]:
         client = await get_client.execute(owner_id(request), client_id)
         return ok(request, ClientOut.of(client))
@@ -74,7 +74,7 @@ class ClientController(Controller):
         request: AnyRequest,
         client_id: FromPath[str],
         data: JSONBody[ClientUpdate],
-        update_client: NamedDependency[UpdateClient],
+        update_client: Inject[UpdateClient],
     ) -> Response[Envelope[ClientOut]]:
         command = UpdateClientCommand(owner_id(request), client_id, data.changes())
         return ok(request, ClientOut.of(await update_client.execute(command)))
@@ -89,7 +89,7 @@ class ClientController(Controller):
         self,
         request: AnyRequest,
         client_id: FromPath[str],
-        delete_client: NamedDependency[DeleteClient],
+        delete_client: Inject[DeleteClient],
         cascade: Annotated[bool, QueryParameter(description="Also delete its campaigns and jobs")] = False,
     ) -> Response[Envelope[Deleted]]:
         await delete_client.execute(DeleteClientCommand(owner_id(request), client_id, cascade))
@@ -97,7 +97,7 @@ class ClientController(Controller):
 
     @get("/{client_id:str}/stats", operation_id="getClientStats", summary="Client statistics")
     async def get_client_stats(
-        self, request: AnyRequest, client_id: FromPath[str], get_client_stats: NamedDependency[GetClientStats]
+        self, request: AnyRequest, client_id: FromPath[str], get_client_stats: Inject[GetClientStats]
     ) -> Response[Envelope[ClientStatsOut]]:
         stats = await get_client_stats.execute(owner_id(request), client_id)
         return ok(request, ClientStatsOut.of(client_id, stats))

@@ -6,10 +6,10 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 
 from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Envelope, failure, ok
 from entrypoints.storage import Storage
 
@@ -39,7 +39,7 @@ class HealthController(Controller):
         responses={503: ResponseSpec(data_container=Envelope[None], description="database unreachable")},
     )
     async def ready(
-        self, request: Request[Any, Any, Any], storage: NamedDependency[Storage]
+        self, request: Request[Any, Any, Any], storage: Inject[Storage]
     ) -> Response[Envelope[HealthOut]]:
         try:
             await storage.check()
