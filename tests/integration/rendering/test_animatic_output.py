@@ -135,6 +135,19 @@ async def test_a_scene_without_an_asset_is_a_title_card_in_the_brand_colour(
     assert max(abs(red - 0x1E), abs(green - 0x40), abs(blue - 0xAF)) < 16
 
 
+async def test_the_script_is_drawn_as_a_caption_band_at_the_bottom(
+    renderer: AnimaticRenderer, blobs: FakeBlobStore
+) -> None:
+    white = image(blobs, (255, 255, 255))
+    spoken = RenderScene(1, 0.5, "d", "Words on screen.", "wide", "cut", white)
+    silent = RenderScene(2, 0.5, "d", "", "wide", "cut", white)
+    video = await renderer.render(RenderRequest("job", (spoken, silent)), nothing, never)
+
+    frames = decoded_frames(video.path)
+    assert max(colour_at(frames[2], x=0.02, y=0.9)) < 160
+    assert min(colour_at(frames[7], x=0.02, y=0.9)) > 230
+
+
 async def test_the_video_is_h264_in_yuv420p(renderer: AnimaticRenderer) -> None:
     video = await renderer.render(RenderRequest("job", (scene(1, 0.3),)), nothing, never)
 
