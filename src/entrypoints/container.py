@@ -15,9 +15,11 @@ from dependency_injector import containers, providers
 
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
+from entrypoints import assets as asset_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from v3core.services import accounts, campaigns, clients
+from v3core.services import assets as asset_cases
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -86,6 +88,22 @@ class Container(containers.DeclarativeContainer):
     delete_campaign = providers.Singleton(campaigns.DeleteCampaign, uow_factory=uow_factory)
     get_campaign_stats = providers.Singleton(campaigns.GetCampaignStats, uow_factory=uow_factory)
 
+    # assets (adapters chosen in entrypoints.assets)
+    blob_store = providers.Singleton(asset_wiring.make_blob_store, settings, storage)
+    blob_fetcher = providers.Singleton(asset_wiring.make_fetcher, settings)
+    asset_context = providers.Singleton(
+        asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids
+    )
+    asset_links = providers.Singleton(asset_wiring.make_links, settings)
+    upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
+    ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
+    import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
+    import_assets_from_urls = providers.Singleton(asset_cases.ImportAssetsFromUrls, asset_context)
+    list_assets = providers.Singleton(asset_cases.ListAssets, asset_context)
+    get_asset = providers.Singleton(asset_cases.GetAsset, asset_context)
+    delete_asset = providers.Singleton(asset_cases.DeleteAsset, asset_context)
+    get_asset_thumbnail = providers.Singleton(asset_cases.GetAssetThumbnail, asset_context)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """A container for ``settings`` (read from the environment when omitted)."""
@@ -96,6 +114,8 @@ def build_container(settings: Settings | None = None) -> Container:
 
 async def close_container(container: Container) -> None:
     """Release what the container opened (database connections); safe to call twice."""
+    await asset_wiring.close_fetcher(container.blob_fetcher())
+    container.blob_fetcher.reset()
     storage: Storage = container.storage()
     await storage.close()
     container.storage.reset()

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import attrs
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, make_engine
@@ -28,6 +29,8 @@ class Storage:
     """Raises when the database cannot be reached (``/ready``)."""
     close: Callable[[], Awaitable[None]] = _nothing
     """Releases connections (app shutdown)."""
+    engine: AsyncEngine | None = None
+    """The SQLAlchemy engine (``None`` in memory), for adapters sharing the database (blobs)."""
 
 
 def memory_storage(store: InMemoryStore | None = None) -> Storage:
@@ -50,4 +53,4 @@ def sqlalchemy_storage(database_url: str) -> Storage:
         async with engine.connect() as connection:
             await connection.execute(sa.text("SELECT 1"))
 
-    return Storage(SqlAlchemyUnitOfWork.factory(engine), check, engine.dispose)
+    return Storage(SqlAlchemyUnitOfWork.factory(engine), check, engine.dispose, engine)

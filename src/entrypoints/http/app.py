@@ -14,6 +14,7 @@ from litestar.types import ControllerRouterHandler
 
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.http.auth import PUBLIC_OPT, auth_middleware
+from entrypoints.http.controllers.assets import AssetController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.clients import ClientController
@@ -31,6 +32,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     AuthController,
     ClientController,
     CampaignController,
+    AssetController,
 ]
 """Everything served under ``/api/v3``. Add a controller here."""
 

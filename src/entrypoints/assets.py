@@ -1,0 +1,85 @@
+"""Wiring of the asset library: which blob store, stagers, fetcher and inspectors (from ``Settings``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adapters.blobs.database import DatabaseBlobStore
+from adapters.blobs.filesystem import FilesystemBlobStore
+from adapters.blobs.memory import InMemoryBlobStore
+from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
+from adapters.ingest.inspection import MediaContentInspector
+from adapters.ingest.staging import TempFileStager
+from adapters.ingest.thumbnails import PillowThumbnailer
+from entrypoints.http.asset_dto import AssetLinks
+from entrypoints.settings import BlobStorageType, Settings
+from entrypoints.storage import Storage
+from v3core.ports.blobs import BlobFetcher, BlobStore
+from v3core.ports.system import Clock, IdGenerator
+from v3core.services.assets import AssetContext
+
+MB = 1024 * 1024
+
+
+def make_blob_store(settings: Settings, storage: Storage) -> BlobStore:
+    """``BLOB_STORAGE_TYPE``: database (the storage's engine; in memory for ``memory://``) or
+    filesystem (``BLOB_STORAGE_PATH``). ``s3`` needs an object-store adapter this build lacks."""
+    if settings.blob_storage_type is BlobStorageType.FILESYSTEM:
+        return FilesystemBlobStore(str(settings.blob_storage_path))
+    if settings.blob_storage_type is BlobStorageType.S3:
+        raise ValueError("BLOB_STORAGE_TYPE=s3 is not available in this build; use database or filesystem")
+    if storage.engine is None:
+        return InMemoryBlobStore()
+    return DatabaseBlobStore(storage.engine)
+
+
+def staging_dir(settings: Settings) -> str:
+    """Where staged uploads and downloads are written: next to the blobs when on the filesystem
+    (same disk), else ``DATA_DIR/staging`` (never a RAM-backed /tmp by default)."""
+    if settings.blob_storage_type is BlobStorageType.FILESYSTEM:
+        return str(Path(settings.blob_storage_path) / ".staging")
+    return str(Path(settings.data_dir) / "staging")
+
+
+def make_fetcher(settings: Settings) -> HttpxBlobFetcher:
+    """The URL-import fetcher with the download cap, timeout, allow-list and private-network switch."""
+    stager = TempFileStager(settings.max_asset_download_size_mb * MB, staging_dir(settings))
+    return HttpxBlobFetcher(
+        stager,
+        timeout_seconds=settings.asset_download_timeout_seconds,
+        allowed_domains=settings.allowed_asset_domains,
+        allow_private_networks=settings.asset_allow_private_networks,
+    )
+
+
+def make_asset_context(
+    settings: Settings,
+    storage: Storage,
+    blobs: BlobStore,
+    fetcher: BlobFetcher,
+    clock: Clock,
+    ids: IdGenerator,
+) -> AssetContext:
+    """Everything the asset use cases need; uploads are capped by ``MAX_UPLOAD_SIZE_MB``."""
+    directory = staging_dir(settings)
+    return AssetContext(
+        uow=storage.uow_factory,
+        blobs=blobs,
+        stager=TempFileStager(settings.max_upload_size_mb * MB, directory),
+        inspector=MediaContentInspector(),
+        clock=clock,
+        ids=ids,
+        fetcher=fetcher,
+        thumbnailer=PillowThumbnailer(directory),
+    )
+
+
+def make_links(settings: Settings) -> AssetLinks:
+    """Absolute links from ``PUBLIC_BASE_URL``."""
+    return AssetLinks(settings.public_base_url)
+
+
+async def close_fetcher(fetcher: BlobFetcher) -> None:
+    """Close the fetcher's pooled connections (app shutdown)."""
+    if isinstance(fetcher, HttpxBlobFetcher):
+        await fetcher.aclose()

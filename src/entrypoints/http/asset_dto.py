@@ -1,0 +1,143 @@
+"""Wire shapes of the asset library (camelCase), and absolute links to asset bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import attrs
+import msgspec
+
+from entrypoints.http.errors import STATUS_BY_CODE
+from v3core.errors import DomainError
+from v3core.model import Asset, AssetType
+from v3core.services.assets import AssetDraft, UrlImportItem, UrlImportOutcome
+
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+Tag = Annotated[str, msgspec.Meta(max_length=64)]
+Name = Annotated[str, msgspec.Meta(max_length=255)]
+Id = Annotated[str, msgspec.Meta(max_length=64)]
+
+
+@attrs.frozen
+class AssetLinks:
+    """Builds absolute V3 URLs from ``PUBLIC_BASE_URL`` (never a V2 URL)."""
+
+    base_url: str
+
+    def data(self, asset_id: str) -> str:
+        """``{base}/api/v3/assets/{id}/data``."""
+        return f"{self.base_url.rstrip('/')}/api/v3/assets/{asset_id}/data"
+
+    def thumbnail(self, asset: Asset) -> str | None:
+        """The thumbnail URL of images and videos, ``None`` for other types."""
+        if asset.type not in (AssetType.IMAGE, AssetType.VIDEO):
+            return None
+        return f"{self.base_url.rstrip('/')}/api/v3/assets/{asset.id}/thumbnail"
+
+
+class AssetOut(msgspec.Struct, rename="camel"):
+    """An asset as the API shows it."""
+
+    id: str
+    user_id: str
+    client_id: str | None
+    campaign_id: str | None
+    name: str
+    type: str
+    format: str
+    content_type: str
+    size: int
+    checksum: str
+    width: int | None
+    height: int | None
+    duration: float | None
+    url: str
+    thumbnail_url: str | None
+    source_url: str | None
+    blob_id: str
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, a: Asset, links: AssetLinks) -> AssetOut:
+        return cls(
+            a.id, a.owner_id, a.client_id, a.campaign_id, a.name, a.type.value, a.format, a.content_type,
+            a.size, a.checksum, a.width, a.height, a.duration, links.data(a.id), links.thumbnail(a),
+            a.source_url, a.blob_id, list(a.tags), a.created_at, a.updated_at,
+        )  # fmt: skip
+
+
+class UrlImportBody(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Body of ``POST /assets/from-url`` (and of ``POST /assets`` as JSON)."""
+
+    url: Url
+    name: Name | None = None
+    type: str | None = None
+    client_id: Id | None = None
+    campaign_id: Id | None = None
+    tags: list[Tag] = []
+
+    def draft(self, owner_id: str, defaults: BulkImportBody | None = None) -> AssetDraft:
+        """The use case's draft; unset scope/type/tags fall back to the bulk ``defaults``."""
+        d = defaults
+        return AssetDraft(
+            owner_id=owner_id,
+            name=self.name,
+            declared_type=self.type or (d.type if d else None),
+            client_id=self.client_id or (d.client_id if d else None),
+            campaign_id=self.campaign_id or (d.campaign_id if d else None),
+            tags=tuple(self.tags or (d.tags if d else [])),
+        )
+
+
+class BulkImportBody(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Body of ``POST /assets/from-urls``: ``items`` (each like from-url) and/or plain ``urls``;
+    ``type``, ``clientId``, ``campaignId`` and ``tags`` apply to items that do not set them."""
+
+    items: Annotated[list[UrlImportBody], msgspec.Meta(max_length=100)] = []
+    urls: Annotated[list[Url], msgspec.Meta(max_length=100)] = []
+    type: str | None = None
+    client_id: Id | None = None
+    campaign_id: Id | None = None
+    tags: list[Tag] = []
+
+    def to_items(self, owner_id: str) -> list[UrlImportItem]:
+        bodies = [*self.items, *(UrlImportBody(url=u) for u in self.urls)]
+        return [UrlImportItem(b.url, b.draft(owner_id, self)) for b in bodies]
+
+
+class ImportResultOut(msgspec.Struct, rename="camel"):
+    """One item of a bulk import: ``status`` is what a single import would have answered."""
+
+    index: int
+    url: str
+    ok: bool
+    status: int
+    asset: AssetOut | None
+    error: str | None
+    code: str | None
+
+
+class BulkImportOut(msgspec.Struct, rename="camel"):
+    """Per-item results in input order, with counts."""
+
+    results: list[ImportResultOut]
+    succeeded: int
+    failed: int
+
+    @classmethod
+    def of(cls, outcomes: list[UrlImportOutcome], links: AssetLinks) -> BulkImportOut:
+        results = [_result(o, links) for o in outcomes]
+        ok = sum(r.ok for r in results)
+        return cls(results, ok, len(results) - ok)
+
+
+def _result(o: UrlImportOutcome, links: AssetLinks) -> ImportResultOut:
+    if o.asset is not None:
+        return ImportResultOut(o.index, o.url, True, 201, AssetOut.of(o.asset, links), None, None)
+    error = o.error or DomainError("unknown failure")
+    status = STATUS_BY_CODE.get(error.code, 500 if error.code == "domain_error" else 400)
+    code = "internal_error" if status == 500 else error.code
+    return ImportResultOut(o.index, o.url, False, status, None, error.message, code)
