@@ -50,7 +50,8 @@ async def test_cancelling_mid_render_raises_and_leaves_no_files(blobs: FakeBlobS
         await renderer.render(storyboard(6, 3.0, visual), progress, lambda: bool(reports))
     renderer.close()
 
-    assert reports == [1]
+    assert reports[0] == 1
+    assert reports[-1] < 6
     assert leftovers(work_dir) == []
 
 
@@ -120,7 +121,7 @@ async def test_the_event_loop_keeps_ticking_during_a_render(blobs: FakeBlobStore
     renderer.close()
 
     assert read_bytes(video.path)[4:8] == b"ftyp"
-    assert max(gaps) < 0.1
+    assert max(gaps) < min(0.25, elapsed / 3)
     assert len(gaps) > elapsed / 0.1
 
 
