@@ -16,9 +16,10 @@ from v3core.planning import (
     normalise_shot_type,
     normalise_storyboard,
     normalise_transition,
+    requested_scene_count,
 )
 from v3core.ports.planner import PlanAsset
-from v3core.storyboard import PlanningRules, SceneDraft
+from v3core.storyboard import SHOT_TYPES, TRANSITIONS, PlanningRules, SceneDraft
 from v3core.testing.strategies import (
     SEED_MINIMAL_BRIEF,
     briefs,
@@ -216,3 +217,29 @@ def test_the_call_to_action_is_appended_to_the_last_script_when_missing() -> Non
 def test_a_call_to_action_already_spoken_is_not_repeated() -> None:
     scenes = normalise({"scenes": [scene(), scene(), scene(script="So SHOP NOW, today!")]})
     assert scenes[-1].script == "So SHOP NOW, today!"
+
+
+@PROPERTY
+@given(
+    value=st.one_of(
+        st.text(max_size=20), st.sampled_from([*SHOT_TYPES, *TRANSITIONS]), st.integers(), st.none()
+    )
+)
+def test_vocabulary_lookups_answer_a_known_term_or_a_validation_error(value: object) -> None:
+    shot = attempt(lambda: normalise_shot_type(value))
+    transition = attempt(lambda: normalise_transition(value))
+    assert isinstance(shot, ValidationFailed) or shot in SHOT_TYPES
+    assert isinstance(transition, ValidationFailed) or transition in TRANSITIONS
+    if value in SHOT_TYPES:
+        assert shot == value
+    if value in TRANSITIONS:
+        assert transition == value
+
+
+@PROPERTY
+@given(feedback=st.none() | st.text(max_size=40), current=st.integers(1, 9), rules=planning_rules())
+def test_a_requested_scene_count_is_within_the_rules(
+    feedback: str | None, current: int, rules: PlanningRules
+) -> None:
+    wanted = requested_scene_count(feedback, current, rules)
+    assert wanted is None or rules.min_scenes <= wanted <= rules.max_scenes
