@@ -69,7 +69,9 @@ class AnimaticRenderer(Renderer):
         try:
             scenes = await self._materialise(request, scratch, cancelled)
             output = scratch / "animatic.mp4"
-            job = pipeline.RenderJob(scenes, size, self._fps, self._codec, str(output), request.brand_colors)
+            job = pipeline.RenderJob(
+                scenes, size, self._fps, self._codec, str(output), request.brand_colors, request.title
+            )
             frames = await run_in_worker(self._executor, job, progress, cancelled)
             final, length = await asyncio.to_thread(files.publish, output, self._work_dir, request.job_id)
         finally:

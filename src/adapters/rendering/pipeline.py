@@ -43,6 +43,7 @@ class RenderJob:
     codec: str
     output: str
     brand_colors: tuple[str, ...] = ()
+    title: str = ""
 
 
 def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
@@ -85,7 +86,7 @@ def _source(job: RenderJob, scene: SceneJob) -> SceneSource:
     if scene.kind == "image" and scene.path is not None:
         background = parse_colour(job.brand_colors[0] if job.brand_colors else None)
         return StillSource(with_caption(fitted_image(scene.path, job.size, background), caption))
-    label = f"Scene {scene.number} · {scene.shot_type}"
+    label = " · ".join(part for part in (job.title.strip(), f"Scene {scene.number}", scene.shot_type) if part)
     return StillSource(
         with_caption(title_card(job.size, scene.description, label, job.brand_colors), caption)
     )

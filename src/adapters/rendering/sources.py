@@ -59,13 +59,11 @@ class ClipSource:
     """A video asset decoded in order, scaled to cover the frame, looped to fill the scene."""
 
     def __init__(self, path: str, size: tuple[int, int], fps: int, caption: Caption) -> None:
-        self._path = path
         self._size = size
         self._fps = fps
         self._caption = caption
         self._decoded = _looped_frames(path)
         self._upcoming: tuple[float, av.VideoFrame] | None = None
-        self._shown = -1
         self._picture: Image.Image | None = None
         self._frame: av.VideoFrame | None = None
 
@@ -89,7 +87,7 @@ class ClipSource:
             if self._upcoming is None:
                 self._upcoming = next(self._decoded)
             at, decoded = self._upcoming
-            if at > seconds and (chosen is not None or self._picture is not None):
+            if at > seconds + 1e-6 and (chosen is not None or self._picture is not None):
                 break
             chosen, self._upcoming = decoded, None
         if chosen is not None:

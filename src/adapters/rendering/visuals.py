@@ -137,7 +137,9 @@ def title_card(size: tuple[int, int], description: str, label: str, colours: Seq
     unit = min(width, height)
     margin = unit // 12
     draw.rectangle((margin, margin, margin + unit // 8, margin + max(2, unit // 120)), fill=accent)
-    draw.text((margin, margin + unit // 40), printable(label), font=font(unit // 30), fill=accent)
+    label_font = font(unit // 30)
+    label_line = clip_lines(wrap(printable(label), label_font, width - 2 * margin), 1)
+    draw.text((margin, margin + unit // 40), "".join(label_line), font=label_font, fill=accent)
     _draw_block(
         draw,
         description,
