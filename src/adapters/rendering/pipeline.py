@@ -48,6 +48,8 @@ class RenderJob:
 
 def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
     """Render ``job`` to ``job.output``; returns the frame count. Raises RenderCancelled on ``stop``."""
+    if stop.is_set():
+        raise RenderCancelled("render cancelled before it started")
     ranges = scene_ranges([scene.duration for scene in job.scenes], job.fps)
     drawn = boundaries(ranges, [scene.transition for scene in job.scenes], job.fps)
     sources: list[SceneSource] = []
