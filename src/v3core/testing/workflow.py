@@ -23,6 +23,7 @@ from v3core.costs import PriceTable
 from v3core.errors import DomainError, IllegalTransition
 from v3core.lifecycle import USER_ACTIONS, allowed_actions
 from v3core.model import Client, Job, JobStatus, User
+from v3core.planning import MIN_SCENE_SECONDS
 from v3core.ports.planner import ScenePlanner
 from v3core.ports.storage import PageRequest, UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
@@ -188,7 +189,11 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
                 scene = self.run(self.svc.edit.execute(command))
             except DomainError:
                 return
-            assert job.status == JobStatus.STORYBOARD_READY and not stale and 0 < duration <= 120
+            assert (
+                job.status == JobStatus.STORYBOARD_READY
+                and not stale
+                and MIN_SCENE_SECONDS <= duration <= 120
+            )
             assert scene.duration == round(duration, 2)
             self.touched.add(job_id)
 

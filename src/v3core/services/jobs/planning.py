@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -12,7 +11,7 @@ from v3core.costs import PriceTable
 from v3core.errors import DomainError, StaleVersion
 from v3core.lifecycle import FailedStep, JobAction
 from v3core.model import Asset, BrandGuidelines, Job, JobCost, JobStatus, Progress, Scene
-from v3core.planning import normalise_storyboard
+from v3core.planning import normalise_storyboard, requested_scene_count
 from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
@@ -21,18 +20,14 @@ from v3core.services.jobs.common import add_costs, fail_job, move, plan_assets, 
 from v3core.services.jobs.ports import UrlAssetImporter, UrlImport
 from v3core.storyboard import PlanningRules, SceneDraft
 
-_SCENE_COUNT = re.compile(r"\b(\d{1,2})\s+scenes?\b", re.IGNORECASE)
 _PLANNABLE = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
 
 
-def requested_scene_count(feedback: str | None, current: int, rules: PlanningRules) -> int | None:
+def kept_scene_count(feedback: str | None, current: int, rules: PlanningRules) -> int | None:
     """The scene count a regeneration keeps: the current one unless the feedback asks for another."""
     if current == 0:
         return None
-    match = _SCENE_COUNT.search(feedback or "")
-    if match and rules.min_scenes <= int(match.group(1)) <= rules.max_scenes:
-        return int(match.group(1))
-    return current
+    return requested_scene_count(feedback, current, rules) or current
 
 
 @attrs.frozen
@@ -143,7 +138,7 @@ class PlanStoryboard:
             feedback=job.feedback,
             current_scenes=current,
         )
-        keep = requested_scene_count(job.feedback, len(current), self.rules)
+        keep = kept_scene_count(job.feedback, len(current), self.rules)
 
         def normalise(raw: object) -> tuple[SceneDraft, ...]:
             return normalise_storyboard(

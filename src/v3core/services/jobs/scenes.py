@@ -11,7 +11,13 @@ from v3core.costs import PriceTable
 from v3core.errors import StaleVersion, ValidationFailed
 from v3core.lifecycle import JobAction, next_status
 from v3core.model import BrandGuidelines, Job, JobCost, Scene
-from v3core.planning import normalise_scene, normalise_shot_type, normalise_transition, validate_constraints
+from v3core.planning import (
+    MIN_SCENE_SECONDS,
+    normalise_scene,
+    normalise_shot_type,
+    normalise_transition,
+    validate_constraints,
+)
 from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
@@ -67,10 +73,13 @@ def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any
     updates: dict[str, Any] = {}
     if "duration" in changes:
         value = changes["duration"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 120:
-            raise ValidationFailed.at(
-                ("duration",), "Duration must be a number of seconds in (0, 120]", "range"
-            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not MIN_SCENE_SECONDS <= value <= 120
+        ):
+            message = f"Duration must be a number of seconds from {MIN_SCENE_SECONDS:g} to 120"
+            raise ValidationFailed.at(("duration",), message, "range")
         updates["duration"] = round(float(value), 2)
     if "description" in changes:
         updates["description"] = _text(changes, "description", allow_empty=False)
