@@ -67,7 +67,7 @@ class Container(containers.DeclarativeContainer):
     authenticate = providers.Singleton(
         accounts.Authenticate,
         api_keys=providers.Singleton(accounts.AuthenticateApiKey, uow_factory=uow_factory, clock=clock),
-        tokens=providers.Singleton(accounts.AuthenticateToken, tokens=token_issuer),
+        tokens=providers.Singleton(accounts.AuthenticateToken, tokens=token_issuer, clock=clock),
     )
 
     # clients

@@ -36,8 +36,8 @@ class TokenIssuer(Protocol):
         """A token naming ``user_id`` that expires a fixed time after ``now``."""
         ...
 
-    def verify(self, token: str) -> str:
-        """The user id a valid, unexpired token names; raises ``Unauthorized`` otherwise."""
+    def verify(self, token: str, now: datetime) -> str:
+        """The user id a valid token unexpired at ``now`` names; raises ``Unauthorized`` otherwise."""
         ...
 
 

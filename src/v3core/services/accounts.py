@@ -219,10 +219,11 @@ class AuthenticateToken:
     """Turns a presented access token into a ``Principal`` (no storage access)."""
 
     tokens: TokenIssuer
+    clock: Clock
 
     def execute(self, token: str) -> Principal:
         """The token's user, or ``Unauthorized`` for a bad, tampered or expired token."""
-        return Principal(self.tokens.verify(token))
+        return Principal(self.tokens.verify(token, self.clock.now()))
 
 
 @attrs.frozen
