@@ -15,11 +15,14 @@ from dependency_injector import containers, providers
 
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
+from adapters.video_archive import IngestingVideoArchive
 from entrypoints import assets as asset_wiring
+from entrypoints import jobs as job_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
-from v3core.services import accounts, campaigns, clients
+from v3core.services import accounts, campaigns, clients, jobs
 from v3core.services import assets as asset_cases
+from v3core.services.jobs.library import AssetLibraryImporter
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -104,6 +107,48 @@ class Container(containers.DeclarativeContainer):
     delete_asset = providers.Singleton(asset_cases.DeleteAsset, asset_context)
     get_asset_thumbnail = providers.Singleton(asset_cases.GetAssetThumbnail, asset_context)
 
+    # jobs (planner, renderer and runner chosen in entrypoints.jobs)
+    planner = providers.Singleton(job_wiring.make_planner, settings)
+    planning_rules = providers.Singleton(job_wiring.make_rules, settings)
+    prices = providers.Singleton(job_wiring.make_prices, settings)
+    renderer = providers.Singleton(job_wiring.make_renderer, settings, blob_store)
+    url_importer = providers.Singleton(AssetLibraryImporter, import_asset_from_url)
+    video_archive = providers.Singleton(
+        IngestingVideoArchive,
+        stager=providers.Callable(lambda ctx: ctx.stager, asset_context),
+        ingest=ingest_asset,
+        delete=delete_asset,
+    )
+    plan_storyboard = providers.Singleton(
+        jobs.PlanStoryboard, uow_factory, clock, ids, planner, url_importer, planning_rules, prices
+    )
+    render_video = providers.Singleton(jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices)
+    run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
+    task_runner = providers.Singleton(
+        job_wiring.bind_worker, providers.Singleton(job_wiring.make_task_runner, settings), run_job_task
+    )
+    estimate_job_cost = providers.Singleton(jobs.EstimateJobCost, planning_rules, prices, clock)
+    create_job = providers.Singleton(
+        jobs.CreateJob, uow_factory, clock, ids, task_runner, planning_rules, prices
+    )
+    get_job = providers.Singleton(jobs.GetJob, uow_factory)
+    list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
+    regenerate_scene = providers.Singleton(
+        jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices
+    )
+    apply_job_action = providers.Singleton(
+        jobs.ApplyJobAction, uow_factory, clock, task_runner, regenerate_scene
+    )
+    list_scenes = providers.Singleton(jobs.ListScenes, uow_factory)
+    edit_scene = providers.Singleton(jobs.EditScene, uow_factory, clock)
+    delete_scene = providers.Singleton(jobs.DeleteScene, uow_factory, clock)
+    resume_unfinished_jobs = providers.Singleton(jobs.ResumeUnfinishedJobs, uow_factory, task_runner)
+
+
+async def start_container(container: Container) -> None:
+    """Start background work: resume every job a previous process left unfinished."""
+    await container.resume_unfinished_jobs().execute()
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """A container for ``settings`` (read from the environment when omitted)."""
@@ -114,6 +159,12 @@ def build_container(settings: Settings | None = None) -> Container:
 
 async def close_container(container: Container) -> None:
     """Release what the container opened (database connections); safe to call twice."""
+    await container.task_runner().shutdown()
+    container.task_runner.reset()
+    await job_wiring.close_planner(container.planner())
+    container.planner.reset()
+    container.renderer().close()
+    container.renderer.reset()
     await asset_wiring.close_fetcher(container.blob_fetcher())
     container.blob_fetcher.reset()
     storage: Storage = container.storage()

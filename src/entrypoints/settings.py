@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     s3_bucket_name: str | None = None
     s3_region: str | None = None
 
-    worker_concurrency: int = Field(default=4, ge=1, le=256)
+    worker_concurrency: int = Field(default=32, ge=1, le=256)
     enable_bench_route: bool = False
 
     @field_validator("blob_storage_type", mode="before")

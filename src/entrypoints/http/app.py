@@ -12,13 +12,15 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
-from entrypoints.container import Container, build_container, close_container
+from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.http.auth import PUBLIC_OPT, auth_middleware
 from entrypoints.http.controllers.assets import AssetController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.clients import ClientController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.jobs import JobController
+from entrypoints.http.controllers.scenes import SceneController
 from entrypoints.http.di import container_dependencies
 from entrypoints.http.docs import SCHEMA_URL, docs_router
 from entrypoints.http.envelope import echo_request_id
@@ -33,6 +35,8 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     ClientController,
     CampaignController,
     AssetController,
+    JobController,
+    SceneController,
 ]
 """Everything served under ``/api/v3``. Add a controller here."""
 
@@ -73,6 +77,9 @@ def create_app(container: Container | None = None) -> Litestar:
     if settings.enable_bench_route:
         handlers.append(bench_hello)
 
+    async def startup() -> None:
+        await start_container(container)
+
     async def shutdown() -> None:
         await close_container(container)
 
@@ -82,6 +89,7 @@ def create_app(container: Container | None = None) -> Litestar:
         middleware=[auth_middleware(container.authenticate())],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id],
+        on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=openapi_config(),
         request_max_body_size=settings.max_upload_size_mb * 1024 * 1024,

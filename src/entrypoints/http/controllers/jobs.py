@@ -1,0 +1,240 @@
+"""``/api/v3/jobs``: create (202 + background planning), dry run, read, actions, events, video."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent
+
+from entrypoints.http.asset_dto import AssetLinks
+from entrypoints.http.auth import owner_id
+from entrypoints.http.di import Inject
+from entrypoints.http.envelope import Envelope, ok, ok_page
+from entrypoints.http.job_dto import (
+    ActionBody,
+    EstimateOut,
+    JobCreate,
+    JobEventOut,
+    JobOut,
+    ProgressOut,
+    SceneOut,
+    SceneRegenerated,
+)
+from entrypoints.http.pagination import either
+from entrypoints.http.streaming import serve_blob
+from v3core.errors import NotFound
+from v3core.model import Job, JobStatus
+from v3core.ports.blobs import BlobStore
+from v3core.ports.storage import PageRequest
+from v3core.services.assets.queries import GetAsset
+from v3core.services.jobs import (
+    ApplyJobAction,
+    CreateJob,
+    CreateJobCommand,
+    EstimateJobCost,
+    GetJob,
+    JobActionCommand,
+    JobFilters,
+    JobView,
+    ListJobs,
+)
+
+AnyRequest = Request[Any, Any, Any]
+MAX_WAIT_SECONDS = 60.0
+POLL_SECONDS = 0.05
+EVENT_POLL_SECONDS = 0.25
+_PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+_PLANNING = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
+
+
+def prefer_wait(header: str | None) -> float:
+    """Seconds asked for by ``Prefer: wait=N`` (0 without it; at most 60)."""
+    match = _PREFER_WAIT.search(header or "")
+    return min(float(match.group(1)), MAX_WAIT_SECONDS) if match else 0.0
+
+
+async def wait_for_storyboard(get_job: GetJob, owner: str, job_id: str, seconds: float) -> JobView | None:
+    """The job once planning is over, or ``None`` if it still plans after ``seconds``."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        view = await get_job.execute(owner, job_id)
+        if view.job.status not in _PLANNING:
+            return view
+        if asyncio.get_running_loop().time() >= deadline:
+            return None
+        await asyncio.sleep(POLL_SECONDS)
+
+
+def _event(job: Job, base_url: str) -> JobEventOut:
+    p = job.progress
+    return JobEventOut(
+        job_id=job.id,
+        status=job.status.value,
+        progress=ProgressOut(p.stage, p.percent, p.message, p.current_step, p.total_steps),
+        error=job.error.message if job.error else None,
+        error_code=job.error.code if job.error else None,
+        video_url=f"{base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None,
+        version=job.version,
+        updated_at=job.updated_at,
+    )
+
+
+class JobController(Controller):
+    """Jobs of the authenticated user."""
+
+    path = "/jobs"
+    tags = ["jobs"]
+
+    @post("/dry-run", operation_id="estimateJobCost", summary="Estimate a job's cost without creating it")
+    async def dry_run(
+        self, request: AnyRequest, data: JSONBody[JobCreate], estimate_job_cost: Inject[EstimateJobCost]
+    ) -> Response[Envelope[EstimateOut]]:
+        return ok(request, EstimateOut.of(estimate_job_cost.execute(data.raw())))
+
+    @post(
+        operation_id="createJob",
+        summary="Create a job from a brief (202; `Prefer: wait=N` waits for the storyboard)",
+        status_code=202,
+    )
+    async def create_job(
+        self,
+        request: AnyRequest,
+        data: JSONBody[JobCreate],
+        create_job: Inject[CreateJob],
+        get_job: Inject[GetJob],
+        asset_links: Inject[AssetLinks],
+    ) -> Response[Envelope[JobOut]]:
+        owner = owner_id(request)
+        key = request.headers.get("idempotency-key")
+        view = await create_job.execute(CreateJobCommand(owner, data.raw(), key.strip() if key else None))
+        headers = {"Location": f"/api/v3/jobs/{view.job.id}"}
+        if not view.created:
+            headers["Idempotent-Replayed"] = "true"
+        status = 202 if view.created else 200
+        wait = prefer_wait(request.headers.get("prefer"))
+        if wait > 0:
+            waited = await wait_for_storyboard(get_job, owner, view.job.id, wait)
+            if waited is not None:
+                view, status = waited, 201
+                headers["Preference-Applied"] = f"wait={wait:g}"
+        out = JobOut.of(view.job, view.scenes, asset_links.base_url)
+        response = ok(request, out, status)
+        response.headers.update(headers)
+        return response
+
+    @get(operation_id="listJobs", summary="List jobs")
+    async def list_jobs(
+        self,
+        request: AnyRequest,
+        page: Inject[PageRequest],
+        list_jobs: Inject[ListJobs],
+        asset_links: Inject[AssetLinks],
+        client_id: Annotated[
+            str | None, QueryParameter(name="clientId", description="Only this client's")
+        ] = None,
+        client_id_snake: Annotated[str | None, QueryParameter(name="client_id", description="Alias")] = None,
+        campaign_id: Annotated[
+            str | None, QueryParameter(name="campaignId", description="Only this campaign's")
+        ] = None,
+        campaign_id_snake: Annotated[
+            str | None, QueryParameter(name="campaign_id", description="Alias")
+        ] = None,
+        status: Annotated[JobStatus | None, QueryParameter(description="Only in this status")] = None,
+    ) -> Response[Envelope[list[JobOut]]]:
+        filters = JobFilters(
+            client_id=either(client_id, client_id_snake, "clientId"),
+            campaign_id=either(campaign_id, campaign_id_snake, "campaignId"),
+            status=status.value if status else None,
+        )
+        found = await list_jobs.execute(owner_id(request), page, filters)
+        items = [JobOut.of(j, [], asset_links.base_url) for j in found.items]
+        return ok_page(request, items, found.total, page)
+
+    @get("/{job_id:str}", operation_id="getJob", summary="Get a job with its scenes")
+    async def get_job(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        get_job: Inject[GetJob],
+        asset_links: Inject[AssetLinks],
+    ) -> Response[Envelope[JobOut]]:
+        view = await get_job.execute(owner_id(request), job_id)
+        return ok(request, JobOut.of(view.job, view.scenes, asset_links.base_url))
+
+    @post(
+        "/{job_id:str}/actions",
+        operation_id="applyJobAction",
+        summary="Approve, reject, regenerate, cancel, retry",
+    )
+    async def apply_action(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        data: JSONBody[ActionBody],
+        apply_job_action: Inject[ApplyJobAction],
+        asset_links: Inject[AssetLinks],
+    ) -> Response[Any]:
+        command = JobActionCommand(owner_id(request), job_id, data.action, data.fields())
+        result = await apply_job_action.execute(command)
+        if result.scene is not None:
+            return ok(request, SceneRegenerated(job_id, SceneOut.of(result.scene)))
+        view = result.view
+        return ok(request, JobOut.of(view.job, view.scenes, asset_links.base_url))
+
+    @get(
+        "/{job_id:str}/events",
+        operation_id="streamJobEvents",
+        summary="Server-Sent Events of status and progress",
+    )
+    async def events(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        get_job: Inject[GetJob],
+        asset_links: Inject[AssetLinks],
+    ) -> ServerSentEvent:
+        owner = owner_id(request)
+        first = await get_job.execute(owner, job_id)
+        return ServerSentEvent(_job_events(get_job, owner, first.job, asset_links.base_url))
+
+    @get("/{job_id:str}/video", operation_id="getJobVideo", summary="The rendered MP4 (Range, ETag)")
+    async def video(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        get_job: Inject[GetJob],
+        get_asset: Inject[GetAsset],
+        blob_store: Inject[BlobStore],
+    ) -> Response[Any]:
+        owner = owner_id(request)
+        job = (await get_job.execute(owner, job_id)).job
+        if job.video_asset_id is None:
+            raise NotFound("video of job", job_id)
+        return await serve_blob(request, blob_store, await get_asset.data(owner, job.video_asset_id))
+
+
+async def _job_events(get_job: GetJob, owner: str, job: Job, base_url: str) -> AsyncIterator[dict[str, str]]:
+    """One event per observed change of status/progress; ends after a terminal state."""
+    last: tuple[int, str, Any] | None = None
+    while True:
+        seen = (job.version, job.status.value, job.progress)
+        if seen != last:
+            last = seen
+            yield {
+                "event": "job",
+                "id": str(job.version),
+                "data": msgspec.json.encode(_event(job, base_url)).decode(),
+            }
+        if job.status.is_terminal:
+            return
+        await asyncio.sleep(EVENT_POLL_SECONDS)
+        try:
+            job = (await get_job.execute(owner, job.id)).job
+        except NotFound:
+            return

@@ -1,0 +1,273 @@
+"""Wire shapes of jobs and scenes (msgspec Structs, camelCase on the wire).
+
+The create/dry-run body is declared with every field optional on purpose: which
+fields are required is a domain rule (``v3core.brief.parse_brief``, property-tested),
+and the domain reports every missing field with its path in one 422. The Struct
+documents the shape in OpenAPI and checks JSON types.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from v3core.brief import brief_to_dict
+from v3core.costs import CostEstimate
+from v3core.model import Job, Scene
+
+Json = dict[str, Any]
+
+
+class JobContextBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """``clientId`` is required; ``userId`` is informational only (never used for ownership)."""
+
+    client_id: str | None = None
+    campaign_id: str | None = None
+    user_id: str | None = None
+
+
+class AdBasicsBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """All four are required."""
+
+    product: str | None = None
+    target_audience: str | None = None
+    key_message: str | None = None
+    call_to_action: str | None = None
+
+
+class DirectionBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """``style`` is required; the rest optional."""
+
+    style: str | None = None
+    tone: str | None = None
+    visual_elements: list[str] | str | None = None
+    music_style: str | None = None
+
+
+class VideoSpecsBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """duration 5-120 s (default 30); format 16:9 | 9:16 | 1:1 | 4:5 (default 16:9)."""
+
+    duration: float | None = None
+    format: str | None = None
+    resolution: str | None = None
+
+
+class AssetInputBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """An existing ``assetId`` of yours, or a ``url`` to import; ``role`` steers placement."""
+
+    url: str | None = None
+    asset_id: str | None = None
+    type: str | None = None
+    name: str | None = None
+    role: str | None = None
+
+
+class CreativeBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """``direction.style`` is required."""
+
+    direction: DirectionBody | None = None
+    video_specs: VideoSpecsBody | None = None
+    assets: list[AssetInputBody] | None = None
+
+
+class JobCreate(msgspec.Struct, rename="camel", omit_defaults=True):
+    """Body of ``POST /jobs`` and ``POST /jobs/dry-run``."""
+
+    context: JobContextBody | None = None
+    ad_basics: AdBasicsBody | None = None
+    creative: CreativeBody | None = None
+    advanced: Json | None = None
+    generate_audio: bool | None = None
+
+    def raw(self) -> Json:
+        """The camelCase mapping the domain parses."""
+        built: Json = msgspec.to_builtins(self)
+        return built
+
+
+class ProgressOut(msgspec.Struct, rename="camel"):
+    """Where the job is."""
+
+    stage: str
+    percent: int
+    message: str
+    current_step: int
+    total_steps: int
+
+
+class CostOut(msgspec.Struct, rename="camel"):
+    """Estimated and actual cost (USD) with the actual breakdown per step."""
+
+    estimated: float
+    actual: float
+    currency: str
+    breakdown: dict[str, float]
+
+
+class SceneOut(msgspec.Struct, rename="camel"):
+    """One scene of a storyboard."""
+
+    id: str
+    job_id: str
+    scene_number: int
+    duration: float
+    description: str
+    script: str
+    shot_type: str
+    transition: str
+    assets: list[str]
+    metadata: Json
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, s: Scene) -> SceneOut:
+        return cls(
+            s.id,
+            s.job_id,
+            s.number,
+            s.duration,
+            s.description,
+            s.script,
+            s.shot_type,
+            s.transition,
+            list(s.asset_ids),
+            dict(s.metadata),
+            s.version,
+            s.created_at,
+            s.updated_at,
+        )
+
+
+class JobOut(msgspec.Struct, rename="camel"):
+    """A job with its ordered scenes."""
+
+    id: str
+    status: str
+    progress: ProgressOut
+    context: Json
+    ad_basics: Json
+    creative: Json
+    advanced: Json
+    generate_audio: bool
+    scenes: list[SceneOut]
+    asset_ids: list[str]
+    cost: CostOut
+    duration: float
+    video_url: str | None
+    video_asset_id: str | None
+    error: str | None
+    error_code: str | None
+    failed_step: str | None
+    feedback: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, job: Job, scenes: tuple[Scene, ...] | list[Scene], base_url: str) -> JobOut:
+        brief = brief_to_dict(job.brief)
+        p = job.progress
+        total = job.video_duration if job.video_duration else round(sum(s.duration for s in scenes), 3)
+        return cls(
+            id=job.id,
+            status=job.status.value,
+            progress=ProgressOut(p.stage, p.percent, p.message, p.current_step, p.total_steps),
+            context=brief["context"],
+            ad_basics=brief["adBasics"],
+            creative=brief["creative"],
+            advanced=brief["advanced"],
+            generate_audio=job.brief.generate_audio,
+            scenes=[SceneOut.of(s) for s in scenes],
+            asset_ids=list(job.asset_ids),
+            cost=CostOut(job.cost.estimated, job.cost.actual, job.cost.currency, dict(job.cost.breakdown)),
+            duration=total or job.brief.creative.video_specs.duration,
+            video_url=f"{base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None,
+            video_asset_id=job.video_asset_id,
+            error=job.error.message if job.error else None,
+            error_code=job.error.code if job.error else None,
+            failed_step=job.error.step if job.error else None,
+            feedback=job.feedback,
+            version=job.version,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
+
+
+class JobEventOut(msgspec.Struct, rename="camel"):
+    """One Server-Sent Event of ``GET /jobs/{id}/events``."""
+
+    job_id: str
+    status: str
+    progress: ProgressOut
+    error: str | None
+    error_code: str | None
+    video_url: str | None
+    version: int
+    updated_at: datetime
+
+
+class EstimateOut(msgspec.Struct, rename="camel"):
+    """The dry run: estimated cost, breakdown per step, validity and assumptions."""
+
+    estimated_cost: float
+    currency: str
+    breakdown: dict[str, float]
+    valid_until: datetime
+    assumptions: Json
+
+    @classmethod
+    def of(cls, e: CostEstimate) -> EstimateOut:
+        return cls(e.estimated_cost, e.currency, dict(e.breakdown), e.valid_until, dict(e.assumptions))
+
+
+class ActionBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """``{action, ...}``: feedback, sceneId/sceneNumber, constraints — flat or inside ``payload``."""
+
+    action: str
+    feedback: str | None = None
+    scene_id: str | None = None
+    scene_number: int | None = None
+    constraints: Json | None = None
+    payload: Json | None = None
+
+    def fields(self) -> Json:
+        """The action's fields as the use case reads them (camelCase)."""
+        built: Json = msgspec.to_builtins(self)
+        return built
+
+
+class SceneRegenerated(msgspec.Struct, rename="camel"):
+    """What ``regenerate_scene`` answers."""
+
+    job_id: str
+    scene: SceneOut
+
+
+class RegenerateBody(msgspec.Struct, rename="camel", omit_defaults=True):
+    """Body of ``POST /jobs/{id}/scenes/{sceneId}/regenerate``."""
+
+    feedback: str | None = None
+    constraints: Json | None = None
+
+
+class SceneUpdate(msgspec.Struct, rename="camel", omit_defaults=True):
+    """Body of ``PUT /jobs/{id}/scenes/{sceneId}``: only the fields sent change."""
+
+    duration: float | None = None
+    description: str | None = None
+    script: str | None = None
+    shot_type: str | None = None
+    transition: str | None = None
+    assets: list[str] | None = None
+    metadata: Json | None = None
+    version: int | None = None
+
+    def changes(self) -> Json:
+        """The sent fields (camelCase), without ``version``."""
+        built: Json = msgspec.to_builtins(self)
+        built.pop("version", None)
+        return built

@@ -1,0 +1,74 @@
+"""Wiring of the job pipeline: which planner, renderer and task runner the settings choose."""
+
+from __future__ import annotations
+
+from adapters.planners.anthropic_planner import AnthropicScenePlanner
+from adapters.planners.openai_planner import OpenAIScenePlanner
+from adapters.planners.template import TemplateScenePlanner
+from adapters.rendering.animatic import AnimaticRenderer
+from adapters.tasks.inprocess import InProcessTaskRunner
+from entrypoints.settings import AiProvider, Settings
+from v3core.costs import PriceTable
+from v3core.ports.blobs import BlobStore
+from v3core.ports.planner import ScenePlanner
+from v3core.ports.tasks import TaskKind
+from v3core.services.jobs import RunJobTask
+from v3core.storyboard import PlanningRules
+
+DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
+
+
+def make_planner(settings: Settings) -> ScenePlanner:
+    """The planner ``AI_PROVIDER`` names; the AI ones need ``AI_API_KEY``."""
+    if settings.ai_provider == AiProvider.TEMPLATE:
+        return TemplateScenePlanner()
+    if settings.ai_api_key is None:
+        raise ValueError(f"AI_PROVIDER={settings.ai_provider.value} needs AI_API_KEY")
+    options = {
+        "api_key": settings.ai_api_key.get_secret_value(),
+        "model": settings.ai_model or DEFAULT_MODELS[settings.ai_provider],
+        "base_url": settings.ai_base_url,
+        "timeout_seconds": settings.ai_timeout_seconds,
+        "max_retries": settings.ai_max_retries,
+    }
+    if settings.ai_provider == AiProvider.OPENAI:
+        return OpenAIScenePlanner(**options)  # type: ignore[arg-type]
+    return AnthropicScenePlanner(**options)  # type: ignore[arg-type]
+
+
+async def close_planner(planner: ScenePlanner) -> None:
+    """Close an SDK client's connection pool (app shutdown)."""
+    if isinstance(planner, OpenAIScenePlanner | AnthropicScenePlanner):
+        await planner.aclose()
+
+
+def make_rules(settings: Settings) -> PlanningRules:
+    """``SCENES_PER_VIDEO_MIN``..``MAX``."""
+    return PlanningRules(settings.scenes_per_video_min, settings.scenes_per_video_max)
+
+
+def make_prices(settings: Settings) -> PriceTable:
+    """The price table (defaults; the planning model named for token prices)."""
+    if settings.ai_provider == AiProvider.TEMPLATE:
+        return PriceTable()
+    return PriceTable(planning_model=settings.ai_model or DEFAULT_MODELS[settings.ai_provider])
+
+
+def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
+    """The local animatic renderer, working under ``DATA_DIR/render``."""
+    work_dir = settings.data_dir / "render"
+    work_dir.mkdir(parents=True, exist_ok=True)
+    return AnimaticRenderer(blobs, work_dir)
+
+
+def make_task_runner(settings: Settings) -> InProcessTaskRunner:
+    """In-process background work: planning bounded by ``WORKER_CONCURRENCY``, one render at a time."""
+    return InProcessTaskRunner(
+        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}
+    )
+
+
+def bind_worker(runner: InProcessTaskRunner, worker: RunJobTask) -> InProcessTaskRunner:
+    """Close the loop runner → worker → use cases → runner (the use cases submit follow-up work)."""
+    runner.bind(worker.execute)
+    return runner
