@@ -27,8 +27,9 @@ from hypothesis.stateful import (
 )
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.sqlalchemy import SqlAlchemyUnitOfWork, make_engine
+from adapters.sqlalchemy import SqlAlchemyUnitOfWork
 from tests.contract.builders import T0, a_client, a_job, a_scene, a_user
+from tests.contract.conftest import dispose, sql_engine
 from v3core.errors import StaleVersion
 from v3core.model import JobCost, JobStatus
 from v3core.ports.storage import PageRequest, UnitOfWork, UnitOfWorkFactory
@@ -247,18 +248,18 @@ class StorageMachine(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def harness(database_url: str | None) -> Iterator[Harness]:
+def harness(backend: str, database_url: str | None) -> Iterator[Harness]:
     """Units of work of the backend, run on a private event loop (never made the current one)."""
     loop = asyncio.new_event_loop()
     if database_url is None:
         yield Harness(InMemoryUnitOfWork.factory(InMemoryStore()), loop.run_until_complete)
         loop.close()
         return
-    engine = make_engine(database_url)
+    engine = sql_engine(backend, database_url)
     try:
         yield Harness(SqlAlchemyUnitOfWork.factory(engine), loop.run_until_complete)
     finally:
-        loop.run_until_complete(engine.dispose())
+        loop.run_until_complete(dispose(engine))
         loop.close()
 
 

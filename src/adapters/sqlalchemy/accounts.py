@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.base import Transaction, newest_first
+from adapters.sqlalchemy.base import Transaction, by_id, newest_first
 from adapters.sqlalchemy.mappers import api_key_from_row, api_key_values, user_from_row, user_values
 from adapters.sqlalchemy.tables import api_keys, users
 from v3core.errors import NotFound
 from v3core.model import ApiKey, User
 from v3core.ports.storage import ApiKeyRepository, UserRepository
+
+
+@functools.cache
+def _by_hash() -> sa.Select[Any]:
+    return sa.select(api_keys).where(api_keys.c.key_hash == sa.bindparam("key_hash"))
 
 
 class SqlAlchemyUserRepository(UserRepository):
@@ -24,7 +31,7 @@ class SqlAlchemyUserRepository(UserRepository):
         await self._tx.execute(sa.insert(users).values(user_values(user)))
 
     async def get(self, user_id: str) -> User | None:
-        row = (await self._tx.execute(sa.select(users).where(users.c.id == user_id))).first()
+        row = (await self._tx.execute(by_id(users), {"id": user_id})).first()
         return user_from_row(row) if row is not None else None
 
     async def get_by_email(self, email: str) -> User | None:
@@ -42,7 +49,7 @@ class SqlAlchemyApiKeyRepository(ApiKeyRepository):
         await self._tx.execute(sa.insert(api_keys).values(api_key_values(key)))
 
     async def get_by_hash(self, key_hash: str) -> ApiKey | None:
-        row = (await self._tx.execute(sa.select(api_keys).where(api_keys.c.key_hash == key_hash))).first()
+        row = (await self._tx.execute(_by_hash(), {"key_hash": key_hash})).first()
         return api_key_from_row(row) if row is not None else None
 
     async def list_for_user(self, user_id: str) -> Sequence[ApiKey]:

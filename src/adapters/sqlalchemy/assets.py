@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sqlalchemy.base import Transaction, newest_first, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, newest_first, page_of
 from adapters.sqlalchemy.clients import changeable
 from adapters.sqlalchemy.mappers import asset_from_row, asset_values
 from adapters.sqlalchemy.tables import asset_tags, assets, blob_refs
@@ -34,8 +34,7 @@ class SqlAlchemyAssetRepository(AssetRepository):
         await self._write_tags(asset)
 
     async def get(self, owner_id: str, asset_id: str) -> Asset | None:
-        query = sa.select(assets).where(assets.c.id == asset_id, assets.c.owner_id == owner_id)
-        row = (await self._tx.execute(query)).first()
+        row = (await self._tx.execute(by_id(assets, "owner_id"), {"id": asset_id, "scope": owner_id})).first()
         return asset_from_row(row) if row is not None else None
 
     async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:

@@ -1,9 +1,20 @@
-"""What every SQLAlchemy repository shares: the unit of work's connection and list paging."""
+"""What every SQLAlchemy repository shares: the unit of work's transaction and list paging.
+
+Two transactions implement the same small interface. ``AsyncTransaction`` runs on an
+``AsyncEngine`` (PostgreSQL with psycopg, or any async driver). ``InlineSqliteTransaction``
+runs SQLite on a synchronous engine right on the event-loop thread: a SQLite statement
+takes microseconds, far less than handing it to a driver thread, and a locked database
+is never waited for in SQLite's busy handler (``busy_timeout=0``) but retried after an
+``asyncio.sleep``, so the loop keeps running.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult, Row
@@ -13,10 +24,28 @@ from v3core.errors import Conflict
 from v3core.ports.storage import Page, PageRequest
 
 T = TypeVar("T")
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
-class Transaction:
-    """The connection of one unit of work, opened on enter; constraint violations become ``Conflict``."""
+def _conflict(error: sa.exc.IntegrityError) -> Conflict:
+    return Conflict(f"the change breaks a database constraint: {error.orig}")
+
+
+class Transaction(Protocol):
+    """The connection of one unit of work; constraint violations become ``Conflict``."""
+
+    dialect: str
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]: ...
+    async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any: ...
+
+
+class AsyncTransaction(Transaction):
+    """A transaction on an ``AsyncConnection`` checked out of ``engine`` on open."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -25,7 +54,6 @@ class Transaction:
 
     @property
     def connection(self) -> AsyncConnection:
-        """The open connection (only inside ``async with`` of the unit of work)."""
         if self._connection is None:
             raise RuntimeError("the unit of work is not open: use it inside 'async with'")
         return self._connection
@@ -38,16 +66,95 @@ class Transaction:
         if connection is not None:
             await connection.close()
 
-    async def execute(
-        self, statement: sa.Executable, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
-    ) -> CursorResult[Any]:
+    async def commit(self) -> None:
+        await self.connection.commit()
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()
+
+    async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]:
         try:
             return await self.connection.execute(statement, params)
         except sa.exc.IntegrityError as error:
-            raise Conflict(f"the change breaks a database constraint: {error.orig}") from error
+            raise _conflict(error) from error
 
     async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any:
         return (await self.execute(statement, params)).scalar()
+
+
+def _is_busy(error: sa.exc.OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+class InlineSqliteTransaction(Transaction):
+    """A SQLite transaction on a synchronous ``engine``, run on the calling thread.
+
+    A statement refused because another connection holds the write lock had no effect;
+    it is retried after a growing ``asyncio.sleep`` until ``busy_timeout`` seconds pass.
+    """
+
+    dialect = "sqlite"
+
+    def __init__(self, engine: sa.Engine, busy_timeout: float = 5.0) -> None:
+        self.engine = engine
+        self.busy_timeout = busy_timeout
+        self._connection: sa.Connection | None = None
+
+    @property
+    def connection(self) -> sa.Connection:
+        if self._connection is None:
+            raise RuntimeError("the unit of work is not open: use it inside 'async with'")
+        return self._connection
+
+    async def open(self) -> None:
+        self._connection = self.engine.connect()
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    async def commit(self) -> None:
+        await self._retrying(self.connection.commit)
+
+    async def rollback(self) -> None:
+        self.connection.rollback()
+
+    async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]:
+        connection = self.connection
+        try:
+            return await self._retrying(lambda: connection.execute(statement, params))
+        except sa.exc.IntegrityError as error:
+            raise _conflict(error) from error
+
+    async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any:
+        return (await self.execute(statement, params)).scalar()
+
+    async def _retrying(self, work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except sa.exc.OperationalError as error:
+            if not _is_busy(error):
+                raise
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.001
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                return work()
+            except sa.exc.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            delay = min(delay * 2, 0.05)
+
+
+@functools.cache
+def by_id(table: sa.Table, scope: str | None = None) -> sa.Select[Any]:
+    """``SELECT * FROM table WHERE id = :id [AND <scope> = :scope]``, built once (building a
+    statement costs more than running it on SQLite)."""
+    query = sa.select(table).where(table.c.id == sa.bindparam("id"))
+    return query.where(table.c[scope] == sa.bindparam("scope")) if scope else query
 
 
 def newest_first(table: sa.Table) -> tuple[sa.UnaryExpression[Any], sa.UnaryExpression[Any]]:

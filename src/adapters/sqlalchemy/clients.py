@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.base import Transaction, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, page_of
 from adapters.sqlalchemy.mappers import campaign_from_row, campaign_values, client_from_row, client_values
 from adapters.sqlalchemy.tables import assets, campaigns, clients, jobs
 from v3core.errors import NotFound
@@ -45,8 +45,9 @@ class SqlAlchemyClientRepository(ClientRepository):
         await self._tx.execute(sa.insert(clients).values(client_values(client)))
 
     async def get(self, owner_id: str, client_id: str) -> Client | None:
-        query = sa.select(clients).where(clients.c.id == client_id, clients.c.owner_id == owner_id)
-        row = (await self._tx.execute(query)).first()
+        row = (
+            await self._tx.execute(by_id(clients, "owner_id"), {"id": client_id, "scope": owner_id})
+        ).first()
         return client_from_row(row) if row is not None else None
 
     async def update(self, client: Client) -> None:
@@ -91,8 +92,8 @@ class SqlAlchemyCampaignRepository(CampaignRepository):
         await self._tx.execute(sa.insert(campaigns).values(campaign_values(campaign)))
 
     async def get(self, owner_id: str, campaign_id: str) -> Campaign | None:
-        query = sa.select(campaigns).where(campaigns.c.id == campaign_id, campaigns.c.owner_id == owner_id)
-        row = (await self._tx.execute(query)).first()
+        params = {"id": campaign_id, "scope": owner_id}
+        row = (await self._tx.execute(by_id(campaigns, "owner_id"), params)).first()
         return campaign_from_row(row) if row is not None else None
 
     async def update(self, campaign: Campaign) -> None:

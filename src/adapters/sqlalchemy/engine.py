@@ -41,6 +41,26 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def make_inline_sqlite_engine(database_url: str, **options: Any) -> sa.Engine:
+    """A synchronous SQLite engine for ``InlineSqliteTransaction``: the same pragmas but
+    ``busy_timeout=0`` (a locked database is retried without blocking the event loop), and
+    a pool that never makes a caller wait for a free connection."""
+    url = async_url(database_url).set(drivername="sqlite+pysqlite")
+    options.setdefault("poolclass", sa.pool.QueuePool)
+    options.setdefault("pool_size", 8)
+    options.setdefault("max_overflow", -1)
+    engine = sa.create_engine(url, **options)
+    sa.event.listen(engine, "connect", _set_inline_pragmas)
+    return engine
+
+
+def _set_inline_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _set_sqlite_pragmas(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
 def make_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for ``database_url``; SQLite connections get WAL, foreign keys,
     a busy timeout and synchronous=NORMAL; PostgreSQL sessions run in UTC."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from adapters.sqlalchemy.base import Transaction, newest_first, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, newest_first, page_of
 from adapters.sqlalchemy.clients import changeable
 from adapters.sqlalchemy.mappers import job_from_row, job_values, scene_from_row, scene_values
 from adapters.sqlalchemy.tables import jobs, scenes
@@ -32,10 +34,12 @@ class SqlAlchemyJobRepository(JobRepository):
         await self._tx.execute(sa.insert(jobs).values(job_values(job)))
 
     async def get(self, owner_id: str, job_id: str) -> Job | None:
-        return await self._one(jobs.c.id == job_id, jobs.c.owner_id == owner_id)
+        row = (await self._tx.execute(by_id(jobs, "owner_id"), {"id": job_id, "scope": owner_id})).first()
+        return job_from_row(row) if row is not None else None
 
     async def get_any(self, job_id: str) -> Job | None:
-        return await self._one(jobs.c.id == job_id)
+        row = (await self._tx.execute(by_id(jobs), {"id": job_id})).first()
+        return job_from_row(row) if row is not None else None
 
     async def update(self, job: Job) -> None:
         values = changeable(job_values(job)) | {"version": job.version + 1}
@@ -104,6 +108,12 @@ class SqlAlchemyJobRepository(JobRepository):
         return sa.exists().select_from(element).where(element.c.value == asset_id)
 
 
+@functools.cache
+def _scenes_of_job() -> sa.Select[Any]:
+    query = sa.select(scenes).where(scenes.c.job_id == sa.bindparam("job_id"))
+    return query.order_by(scenes.c.number, scenes.c.id)
+
+
 class SqlAlchemySceneRepository(SceneRepository):
     """Scenes in SQL, ordered by number; ``update`` is guarded by ``version``."""
 
@@ -111,12 +121,10 @@ class SqlAlchemySceneRepository(SceneRepository):
         self._tx = tx
 
     async def list_for_job(self, job_id: str) -> Sequence[Scene]:
-        query = sa.select(scenes).where(scenes.c.job_id == job_id).order_by(scenes.c.number, scenes.c.id)
-        return [scene_from_row(r) for r in await self._tx.execute(query)]
+        return [scene_from_row(r) for r in await self._tx.execute(_scenes_of_job(), {"job_id": job_id})]
 
     async def get(self, job_id: str, scene_id: str) -> Scene | None:
-        query = sa.select(scenes).where(scenes.c.id == scene_id, scenes.c.job_id == job_id)
-        row = (await self._tx.execute(query)).first()
+        row = (await self._tx.execute(by_id(scenes, "job_id"), {"id": scene_id, "scope": job_id})).first()
         return scene_from_row(row) if row is not None else None
 
     async def add_many(self, new: Sequence[Scene]) -> None:

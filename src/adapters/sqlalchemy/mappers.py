@@ -6,7 +6,16 @@ from typing import Any
 
 from sqlalchemy.engine import Row
 
-from v3core.brief import brief_to_dict, parse_brief
+from v3core.brief import (
+    AdBasics,
+    AssetInput,
+    Brief,
+    Creative,
+    CreativeDirection,
+    JobContext,
+    VideoSpecs,
+    brief_to_dict,
+)
 from v3core.model import (
     ApiKey,
     Asset,
@@ -187,6 +196,34 @@ def asset_values(a: Asset) -> Values:
     }
 
 
+def brief_from_stored(d: dict[str, Any]) -> Brief:
+    """The inverse of ``brief_to_dict`` for a brief that was valid when stored: built
+    directly (``parse_brief`` re-validates and costs several times more on every read)."""
+    context, basics, creative = d["context"], d["adBasics"], d["creative"]
+    direction, specs = creative["direction"], creative["videoSpecs"]
+    return Brief(
+        context=JobContext(context["clientId"], context.get("campaignId"), context.get("userId")),
+        ad_basics=AdBasics(
+            basics["product"], basics["targetAudience"], basics["keyMessage"], basics["callToAction"]
+        ),
+        creative=Creative(
+            direction=CreativeDirection(
+                direction["style"],
+                direction.get("tone"),
+                tuple(direction.get("visualElements", ())),
+                direction.get("musicStyle"),
+            ),
+            video_specs=VideoSpecs(float(specs["duration"]), specs["format"], specs.get("resolution")),
+            assets=tuple(
+                AssetInput(a.get("url"), a.get("assetId"), a.get("type"), a.get("name"), a.get("role"))
+                for a in creative.get("assets", ())
+            ),
+        ),
+        advanced=d.get("advanced") or {},
+        generate_audio=bool(d.get("generateAudio", False)),
+    )
+
+
 def job_from_row(r: Row[Any]) -> Job:
     p = r.progress
     e = r.error
@@ -194,7 +231,7 @@ def job_from_row(r: Row[Any]) -> Job:
         id=r.id,
         owner_id=r.owner_id,
         client_id=r.client_id,
-        brief=parse_brief(r.brief),
+        brief=brief_from_stored(r.brief),
         created_at=r.created_at,
         updated_at=r.updated_at,
         campaign_id=r.campaign_id,

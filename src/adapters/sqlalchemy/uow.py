@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.accounts import SqlAlchemyApiKeyRepository, SqlAlchemyUserRepository
 from adapters.sqlalchemy.assets import SqlAlchemyAssetRepository, SqlAlchemyBlobRefRepository
-from adapters.sqlalchemy.base import Transaction
+from adapters.sqlalchemy.base import AsyncTransaction, InlineSqliteTransaction, Transaction
 from adapters.sqlalchemy.clients import SqlAlchemyCampaignRepository, SqlAlchemyClientRepository
 from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRepository
 from v3core.ports.storage import UnitOfWork
@@ -19,10 +20,16 @@ from v3core.ports.storage import UnitOfWork
 class SqlAlchemyUnitOfWork(UnitOfWork):
     """A unit of work on ``engine``: a connection is checked out on enter, ``commit()``
     commits (a new transaction begins with the next statement), and leaving the block
-    rolls back whatever was not committed and returns the connection to the pool."""
+    rolls back whatever was not committed and returns the connection to the pool.
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._tx = Transaction(engine)
+    ``engine`` is an ``AsyncEngine`` (any backend), or a synchronous SQLite engine from
+    ``make_inline_sqlite_engine`` to run SQLite on the event-loop thread (much cheaper).
+    """
+
+    def __init__(self, engine: AsyncEngine | sa.Engine) -> None:
+        self._tx: Transaction = (
+            AsyncTransaction(engine) if isinstance(engine, AsyncEngine) else InlineSqliteTransaction(engine)
+        )
         self.users = SqlAlchemyUserRepository(self._tx)
         self.api_keys = SqlAlchemyApiKeyRepository(self._tx)
         self.clients = SqlAlchemyClientRepository(self._tx)
@@ -33,14 +40,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.scenes = SqlAlchemySceneRepository(self._tx)
 
     @classmethod
-    def factory(cls, engine: AsyncEngine) -> Callable[[], UnitOfWork]:
+    def factory(cls, engine: AsyncEngine | sa.Engine) -> Callable[[], UnitOfWork]:
         """A ``UnitOfWorkFactory`` making units of work on ``engine``."""
         return lambda: cls(engine)
 
     @property
-    def connection(self) -> AsyncConnection:
-        """The open connection, for adapters that must write in the same transaction."""
-        return self._tx.connection
+    def connection(self) -> Any:
+        """The open connection (``AsyncConnection``, or ``sqlalchemy.Connection`` for inline
+        SQLite), for adapters that must write in the same transaction."""
+        return self._tx.connection  # type: ignore[attr-defined]
 
     async def __aenter__(self) -> Self:
         await self._tx.open()
@@ -50,12 +58,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            await self.rollback()
+            await self._tx.rollback()
         finally:
             await self._tx.close()
 
     async def commit(self) -> None:
-        await self._tx.connection.commit()
+        await self._tx.commit()
 
     async def rollback(self) -> None:
-        await self._tx.connection.rollback()
+        await self._tx.rollback()

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork
-from adapters.sqlalchemy.engine import async_url, make_engine
+from adapters.sqlalchemy.engine import async_url, make_engine, make_inline_sqlite_engine
 from adapters.sqlalchemy.migrate import upgrade_database_async
 from tests.contract.builders import a_client, a_user
+from tests.contract.conftest import dispose
 from v3core.ports.storage import PageRequest
 
 
@@ -44,10 +45,24 @@ async def test_every_sqlite_connection_gets_wal_foreign_keys_and_a_busy_timeout(
     assert pragmas == ["wal", 1, 5000, 1]
 
 
-async def test_a_sqlite_writer_waits_for_another_instead_of_failing(tmp_path: Path) -> None:
+def test_inline_sqlite_connections_never_wait_in_sqlites_busy_handler(tmp_path: Path) -> None:
+    engine = make_inline_sqlite_engine(f"sqlite:///{tmp_path / 'p.db'}")
+    try:
+        with engine.connect() as connection:
+            pragmas = [
+                connection.execute(sa.text(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            ]
+    finally:
+        engine.dispose()
+    assert pragmas == ["wal", 1, 0, 1]
+
+
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "aiosqlite"])
+async def test_a_sqlite_writer_waits_for_another_instead_of_failing(tmp_path: Path, inline: bool) -> None:
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     await upgrade_database_async(url)
-    engine = make_engine(url)
+    engine = make_inline_sqlite_engine(url) if inline else make_engine(url)
     factory = SqlAlchemyUnitOfWork.factory(engine)
     user = a_user()
     first_holds_the_lock = asyncio.Event()
@@ -65,13 +80,27 @@ async def test_a_sqlite_writer_waits_for_another_instead_of_failing(tmp_path: Pa
             await uow.clients.add(a_client(user.id))
             await uow.commit()
 
-    try:
+    ticks = 0
+
+    async def event_loop_keeps_running() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    async def both_writers() -> None:
         await asyncio.gather(slow_writer(), second_writer())
+        done.set()
+
+    done = asyncio.Event()
+    try:
+        await asyncio.gather(both_writers(), event_loop_keeps_running())
+        assert ticks >= 10
         async with factory() as uow:
             assert await uow.users.get(user.id) == user
             assert (await uow.clients.list(user.id, PageRequest())).total == 1
     finally:
-        await engine.dispose()
+        await dispose(engine)
 
 
 @pytest.mark.postgres
