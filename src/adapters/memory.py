@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import builtins
 import copy
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
@@ -77,7 +78,7 @@ class _View(Generic[V]):
         return self.changes[key] if key in self.changes else self.base.get(key)
 
     def put(self, key: str, value: V) -> None:
-        self.changes[key] = _in_utc(copy.deepcopy(value))
+        self.changes[key] = _as_stored(copy.deepcopy(value))
 
     def remove(self, key: str) -> None:
         self.changes[key] = None
@@ -99,14 +100,17 @@ class _View(Generic[V]):
         self.changes.clear()
 
 
-def _in_utc(row: V) -> V:
-    """Datetimes of ``row`` converted to UTC, as the SQL stores give them back (naive ones refused)."""
+def _as_stored(row: V) -> V:
+    """``row`` as the SQL stores give it back: datetimes in UTC (naive ones refused) and
+    mappings through JSON (tuples become lists; what JSON cannot hold is refused)."""
     for field in attrs.fields(cast(Any, type(row))):
         value = getattr(row, field.name)
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise ValueError("naive datetime given where a UTC-aware one is required")
             object.__setattr__(row, field.name, value.astimezone(UTC))
+        elif isinstance(value, Mapping):
+            object.__setattr__(row, field.name, json.loads(json.dumps(value)))
     return row
 
 

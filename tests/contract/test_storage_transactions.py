@@ -215,3 +215,14 @@ async def test_deleting_a_client_removes_its_campaigns_and_jobs_and_detaches_its
         detached = await uow.assets.get(owner, asset.id)
     assert detached is not None
     assert (detached.client_id, detached.campaign_id) == (None, None)
+
+
+async def test_metadata_comes_back_as_plain_json(uow_factory: UnitOfWorkFactory, owner: str) -> None:
+    client = a_client(owner, metadata={"sizes": (1, 2), "nested": {"ok": True, "none": None}})
+    async with uow_factory() as uow:
+        await uow.clients.add(client)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.clients.get(owner, client.id)
+    assert stored is not None
+    assert stored.metadata == {"sizes": [1, 2], "nested": {"ok": True, "none": None}}

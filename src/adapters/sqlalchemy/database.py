@@ -6,7 +6,7 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy.engine import make_engine, make_inline_sqlite_engine
+from adapters.sqlalchemy.engine import ensure_sqlite_directory, make_engine, make_inline_sqlite_engine
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from v3core.ports.storage import UnitOfWorkFactory
 
@@ -39,6 +39,7 @@ class SqlDatabase:
 def open_database(database_url: str) -> SqlDatabase:
     """Engines for ``database_url`` (no connection is made until first use); SQLite
     units of work run inline on the event-loop thread, other backends on the async engine."""
+    ensure_sqlite_directory(database_url)
     engine = make_engine(database_url)
     inline = make_inline_sqlite_engine(database_url) if engine.dialect.name == "sqlite" else None
     return SqlDatabase(engine=engine, inline=inline)

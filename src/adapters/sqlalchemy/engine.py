@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,26 @@ def async_url(database_url: str) -> sa.URL:
         database_url = "postgresql://" + database_url.removeprefix("postgres://")
     url = make_url(database_url)
     return url.set(drivername=_DRIVERS.get(url.drivername, url.drivername))
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for other backends); in-memory SQLite is refused
+    because every connection would see a different database (use ``memory://`` instead)."""
+    url = async_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+        raise ValueError(
+            "in-memory SQLite is not supported: use a file, or memory:// for the in-memory store"
+        )
+    return Path(url.database)
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    """Create the directory of a SQLite file so the first connection can create the file."""
+    path = sqlite_file(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from adapters.sqlalchemy.engine import make_engine
+from adapters.sqlalchemy.engine import ensure_sqlite_directory, make_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -29,7 +29,9 @@ def _upgrade(connection: Connection) -> None:
 
 
 async def upgrade_database_async(database_url: str) -> None:
-    """Apply every pending migration to ``database_url`` (``alembic upgrade head``)."""
+    """Apply every pending migration to ``database_url`` (``alembic upgrade head``);
+    a SQLite file and its directory are created when missing."""
+    ensure_sqlite_directory(database_url)
     engine = make_engine(database_url)
     try:
         async with engine.begin() as connection:
