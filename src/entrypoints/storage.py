@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import attrs
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.sqlalchemy import SqlAlchemyUnitOfWork, make_engine
+from adapters.sqlalchemy import open_database
 from v3core.ports.storage import UnitOfWorkFactory
 
 MEMORY_URL = "memory://"
@@ -46,11 +45,10 @@ def open_storage(database_url: str) -> Storage:
 
 
 def sqlalchemy_storage(database_url: str) -> Storage:
-    """SQLite or PostgreSQL through the SQLAlchemy adapters (the schema must be migrated)."""
-    engine = make_engine(database_url)
+    """SQLite or PostgreSQL through the SQLAlchemy adapters (the schema must be migrated).
 
-    async def check() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(sa.text("SELECT 1"))
-
-    return Storage(SqlAlchemyUnitOfWork.factory(engine), check, engine.dispose, engine)
+    SQLite units of work run inline on the event-loop thread (no driver thread hop per
+    statement); the async engine serves the adapters sharing the database and ``/ready``.
+    """
+    database = open_database(database_url)
+    return Storage(database.uow_factory, database.check, database.dispose, database.engine)
