@@ -1,0 +1,1 @@
+"""Schemathesis fuzzing of the HTTP API from its own OpenAPI schema."""

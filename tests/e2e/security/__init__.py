@@ -1,0 +1,1 @@
+"""Security tests over the whole HTTP API, derived from its OpenAPI schema."""

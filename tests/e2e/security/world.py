@@ -1,0 +1,159 @@
+"""Alice's world (one of each resource) and the operations of the served OpenAPI schema.
+
+The security tests derive what to call from ``GET /schema/openapi.json``: every
+operation, its path parameters mapped to one of alice's ids (``PATH_IDS``) and a
+plausible body (``BODIES``). A new route whose path parameter or body is not known
+here makes the tests fail, naming what to add.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import attrs
+from PIL import Image
+
+from tests.e2e.conftest import Api
+
+API = "/api/v3"
+PUBLIC_OPERATIONS = frozenset({"health", "ready", "login"})
+"""Operations served without credentials (docs and schema are not in the schema)."""
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def png(size: tuple[int, int] = (8, 6)) -> bytes:
+    """A small real PNG."""
+    buf = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def brief(client_id: str, **creative: Any) -> dict[str, Any]:
+    """A valid job brief for ``client_id`` (extra ``creative`` fields merged in)."""
+    return {
+        "context": {"clientId": client_id},
+        "adBasics": {
+            "product": "Smart Watch",
+            "targetAudience": "Runners",
+            "keyMessage": "Stay connected",
+            "callToAction": "Buy now",
+        },
+        "creative": {"direction": {"style": "Bold"}, **creative},
+    }
+
+
+@attrs.frozen
+class Operation:
+    """One operation of the schema."""
+
+    method: str
+    path: str
+    operation_id: str
+    path_params: tuple[str, ...]
+    has_body: bool
+
+    def url(self, ids: dict[str, str]) -> str:
+        """The path with each parameter replaced by its id in ``ids``."""
+        url = self.path
+        for name in self.path_params:
+            url = url.replace("{" + name + "}", ids[name])
+        return url
+
+
+def operations(schema: dict[str, Any]) -> list[Operation]:
+    """Every operation of the OpenAPI document, in document order."""
+    found = []
+    for path, item in schema["paths"].items():
+        for method in METHODS:
+            op = item.get(method)
+            if op is None:
+                continue
+            params = [*item.get("parameters", []), *op.get("parameters", [])]
+            names = tuple(p["name"] for p in params if p["in"] == "path")
+            found.append(Operation(method, path, op["operationId"], names, "requestBody" in op))
+    return found
+
+
+@attrs.define
+class World:
+    """Alice's resources: one client, campaign, asset, job with a storyboard, and a scene."""
+
+    ids: dict[str, str]
+
+    async def snapshot(self, api: Api) -> dict[str, Any]:
+        """Everything alice can read about her resources right now."""
+        paths = {
+            "client": f"{API}/clients/{self.ids['client_id']}",
+            "campaign": f"{API}/campaigns/{self.ids['campaign_id']}",
+            "asset": f"{API}/assets/{self.ids['asset_id']}",
+            "job": f"{API}/jobs/{self.ids['job_id']}",
+            "scenes": f"{API}/jobs/{self.ids['job_id']}/scenes",
+        }
+        shot = {}
+        for name, path in paths.items():
+            response = await api.client.get(path, headers=api.alice)
+            assert response.status_code == 200, f"{name}: {response.text}"
+            shot[name] = response.json()["data"]
+        data = await api.client.get(f"{API}/assets/{self.ids['asset_id']}/data", headers=api.alice)
+        shot["asset_bytes"] = data.content
+        return shot
+
+
+async def upload_png(api: Api, headers: dict[str, str], name: str = "logo.png", **fields: str) -> Any:
+    """Uploads a small PNG; returns the response."""
+    return await api.client.post(
+        f"{API}/assets", files={"file": (name, png(), "image/png")}, data=fields, headers=headers
+    )
+
+
+async def build_world(api: Api) -> World:
+    """Creates alice's resources through the API."""
+    client = await api.create_client(api.alice, name="Alice Co")
+    campaign = await api.create_campaign(api.alice, client["id"], name="Alice launch")
+    uploaded = await upload_png(api, api.alice, clientId=client["id"])
+    assert uploaded.status_code == 201, uploaded.text
+    job = await api.client.post(
+        f"{API}/jobs", json=brief(client["id"]), headers={**api.alice, "Prefer": "wait=20"}
+    )
+    assert job.status_code == 201, job.text
+    data = job.json()["data"]
+    assert data["status"] == "storyboard_ready", data["status"]
+    return World(
+        {
+            "client_id": client["id"],
+            "campaign_id": campaign["id"],
+            "asset_id": uploaded.json()["data"]["id"],
+            "job_id": data["id"],
+            "scene_ref": data["scenes"][0]["id"],
+        }
+    )
+
+
+def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """A plausible JSON body per operation id (valid apart from whose ids it names)."""
+    return {
+        "login": {"email": "nobody@example.test", "password": "wrong-password"},
+        "createClient": {"name": "Bob Co"},
+        "updateClient": {"name": "Taken over", "description": "by bob"},
+        "createCampaign": {"clientId": ids["client_id"], "name": "Bob campaign"},
+        "updateCampaign": {"name": "Taken over"},
+        "createAsset": {"url": "https://example.test/a.png"},
+        "importAssetFromUrl": {"url": "https://example.test/a.png"},
+        "importAssetsFromUrls": {"urls": ["https://example.test/a.png"]},
+        "createJob": brief(ids["client_id"]),
+        "estimateJobCost": brief(ids["client_id"]),
+        "applyJobAction": {"action": "approve"},
+        "updateScene": {"description": "Taken over", "duration": 5},
+        "regenerateScene": {"feedback": "make it bob's"},
+    }
+
+
+def body_for(op: Operation, ids: dict[str, str]) -> dict[str, Any] | None:
+    """The plausible body of ``op`` (``None`` without a request body); fails for an unknown one."""
+    if not op.has_body:
+        return None
+    known = bodies(ids)
+    assert op.operation_id in known, f"add a plausible body for {op.operation_id} to BODIES in world.py"
+    return known[op.operation_id]
