@@ -119,6 +119,9 @@ jobs = sa.Table(
     sa.Index(None, "owner_id", "status", "created_at", "id"),
     sa.Index(None, "status", "created_at", "id"),
     sa.Index(None, "owner_id", "idempotency_key", unique=True),
+    # covering the stats aggregates, so they read the index and never the rows
+    sa.Index(None, "owner_id", "client_id", "status", "cost_actual"),
+    sa.Index(None, "owner_id", "campaign_id", "status", "cost_actual"),
 )
 
 assets = sa.Table(

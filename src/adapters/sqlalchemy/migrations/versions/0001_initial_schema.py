@@ -184,6 +184,18 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_jobs_status_created_at_id"), "jobs", ["status", "created_at", "id"], unique=False
     )
+    op.create_index(
+        op.f("ix_jobs_owner_id_client_id_status_cost_actual"),
+        "jobs",
+        ["owner_id", "client_id", "status", "cost_actual"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_jobs_owner_id_campaign_id_status_cost_actual"),
+        "jobs",
+        ["owner_id", "campaign_id", "status", "cost_actual"],
+        unique=False,
+    )
 
     op.create_table(
         "assets",
@@ -299,6 +311,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_assets_blob_id"), table_name="assets")
 
     op.drop_table("assets")
+    op.drop_index(op.f("ix_jobs_owner_id_campaign_id_status_cost_actual"), table_name="jobs")
+    op.drop_index(op.f("ix_jobs_owner_id_client_id_status_cost_actual"), table_name="jobs")
     op.drop_index(op.f("ix_jobs_status_created_at_id"), table_name="jobs")
     op.drop_index(op.f("ix_jobs_owner_id_status_created_at_id"), table_name="jobs")
     op.drop_index(op.f("ix_jobs_owner_id_idempotency_key"), table_name="jobs")
