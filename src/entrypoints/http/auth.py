@@ -7,6 +7,7 @@ the tenant with ``owner_id(request)``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request
@@ -24,7 +25,7 @@ PUBLIC_PATHS = ["^/docs", "^/schema", "^/bench/"]
 """Path patterns served without credentials (documentation, benchmark)."""
 
 
-def credential_of(headers: list[tuple[bytes, bytes]]) -> str | None:
+def credential_of(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     """The presented credential: the Bearer token, else the X-API-Key value."""
     api_key = None
     for name, value in headers:

@@ -107,9 +107,9 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
-    errors.DomainError: domain_error,  # type: ignore[dict-item]
-    ValidationException: validation_error,  # type: ignore[dict-item]
-    HTTPException: http_error,  # type: ignore[dict-item]
+    errors.DomainError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
     Exception: internal_error,
 }
 """Registered once on the app."""
