@@ -1,7 +1,7 @@
 """The stateful job-workflow harness over the SQLAlchemy adapters: SQLite and PostgreSQL.
 
 Each machine instance gets an empty, migrated database (SQLite: a copy of a file
-migrated once; PostgreSQL: the session database with every table truncated) because
+migrated once for the module; PostgreSQL: the session database with every table emptied) because
 the harness's ids restart at ``id-1`` in every instance. The SQL units of work are the
 ones the app wires (``entrypoints.storage.open_storage``), on the machine's own loop.
 """
@@ -18,16 +18,19 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from adapters.planners.template import TemplateScenePlanner
+from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.tables import metadata
 from entrypoints.storage import Storage, open_storage
 from v3core.testing.workflow import WorkflowKit, workflow_machine
 
 WORKFLOW_SETTINGS = settings(
-    max_examples=12,
-    stateful_step_count=15,
+    max_examples=30,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+POSTGRES_SETTINGS = settings(WORKFLOW_SETTINGS, max_examples=12, stateful_step_count=25)
+"""Fewer runs on PostgreSQL: each commit waits for an fsync (≈ 2.5 ms here), SQLite's do not."""
 
 
 def machine_over(fresh_database_url: Callable[[], str]) -> type[RuleBasedStateMachine]:
@@ -50,8 +53,16 @@ def machine_over(fresh_database_url: Callable[[], str]) -> type[RuleBasedStateMa
     return ClosingWorkflow
 
 
-def test_the_workflow_keeps_its_rules_on_sqlite(sqlite_url: str, tmp_path: Path) -> None:
-    template = Path(sa.make_url(sqlite_url).database or "")
+@pytest.fixture(scope="module")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once and never opened by anyone else (safe to copy)."""
+    path = tmp_path_factory.mktemp("workflow") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+def test_the_workflow_keeps_its_rules_on_sqlite(migrated_sqlite_file: Path, tmp_path: Path) -> None:
+    template = migrated_sqlite_file
     copies = iter(range(10_000))
 
     def fresh() -> str:
@@ -65,14 +76,14 @@ def test_the_workflow_keeps_its_rules_on_sqlite(sqlite_url: str, tmp_path: Path)
 @pytest.mark.postgres
 def test_the_workflow_keeps_its_rules_on_postgresql(postgres_url: str) -> None:
     engine = sa.create_engine(sa.make_url(postgres_url).set(drivername="postgresql+psycopg"))
-    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
 
     def fresh() -> str:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {names} CASCADE"))
+        with engine.begin() as connection:  # DELETE: much faster than TRUNCATE on tiny tables
+            for table in reversed(metadata.sorted_tables):
+                connection.execute(table.delete())
         return postgres_url
 
     try:
-        run_state_machine_as_test(machine_over(fresh), settings=WORKFLOW_SETTINGS)
+        run_state_machine_as_test(machine_over(fresh), settings=POSTGRES_SETTINGS)
     finally:
         engine.dispose()
