@@ -57,10 +57,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            await self._tx.rollback()
-        finally:
-            await self._tx.close()
+        await self._tx.close()  # closing rolls back what was not committed
 
     async def commit(self) -> None:
         await self._tx.commit()
