@@ -97,6 +97,37 @@ def serve(host: str, port: int) -> None:
     uvicorn.run(create_app(container), host=host, port=port, log_level="warning", access_log=False)
 
 
+@main.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Planning tasks at once [default: WORKER_CONCURRENCY].",
+)
+@click.option("--render-concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--queues", default="planning,rendering", show_default=True, help="Comma-separated.")
+@click.option(
+    "--shutdown-timeout",
+    type=float,
+    default=25.0,
+    show_default=True,
+    help="Seconds running tasks get on SIGTERM/SIGINT before they are requeued.",
+)
+def worker(concurrency: int | None, render_concurrency: int, queues: str, shutdown_timeout: float) -> None:
+    """Work the job queues (TASK_RUNNER=procrastinate, PostgreSQL); stops gracefully on SIGTERM/SIGINT."""
+    from entrypoints.worker import run_worker_command
+
+    settings = Settings()
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    run_worker_command(
+        settings,
+        concurrency=concurrency or settings.worker_concurrency,
+        render_concurrency=render_concurrency,
+        queues=names,
+        grace=shutdown_timeout,
+    )
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

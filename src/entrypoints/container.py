@@ -125,7 +125,10 @@ class Container(containers.DeclarativeContainer):
     render_video = providers.Singleton(jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices)
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
     task_runner = providers.Singleton(
-        job_wiring.bind_worker, providers.Singleton(job_wiring.make_task_runner, settings), run_job_task
+        job_wiring.bind_worker,
+        providers.Singleton(job_wiring.make_task_runner, settings),
+        run_job_task,
+        uow_factory,
     )
     estimate_job_cost = providers.Singleton(jobs.EstimateJobCost, planning_rules, prices, clock)
     create_job = providers.Singleton(
@@ -146,8 +149,9 @@ class Container(containers.DeclarativeContainer):
 
 
 async def start_container(container: Container) -> None:
-    """Start background work: resume every job a previous process left unfinished."""
-    await container.resume_unfinished_jobs().execute()
+    """Start background work: resume the jobs a previous process left unfinished (in-process
+    runner) or open the task queue (procrastinate; ``v3 worker`` processes recover)."""
+    await job_wiring.start_background_work(container.task_runner(), container.resume_unfinished_jobs())
 
 
 def build_container(settings: Settings | None = None) -> Container:

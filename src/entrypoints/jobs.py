@@ -7,12 +7,14 @@ from adapters.planners.openai_planner import OpenAIScenePlanner
 from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.tasks.inprocess import InProcessTaskRunner
-from entrypoints.settings import AiProvider, Settings
+from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
+from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
 from v3core.ports.planner import ScenePlanner
+from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
-from v3core.services.jobs import RunJobTask
+from v3core.services.jobs import ResumeUnfinishedJobs, RunJobTask
 from v3core.storyboard import PlanningRules
 
 DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
@@ -61,14 +63,34 @@ def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
     return AnimaticRenderer(blobs, work_dir)
 
 
-def make_task_runner(settings: Settings) -> InProcessTaskRunner:
-    """In-process background work: planning bounded by ``WORKER_CONCURRENCY``, one render at a time."""
+AnyTaskRunner = InProcessTaskRunner | ProcrastinateTaskRunner
+
+
+def make_task_runner(settings: Settings) -> AnyTaskRunner:
+    """``TASK_RUNNER``: in-process (planning bounded by ``WORKER_CONCURRENCY``, one render at a
+    time) or procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
+    if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
+        return ProcrastinateTaskRunner(settings.database_url)
     return InProcessTaskRunner(
         {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}
     )
 
 
-def bind_worker(runner: InProcessTaskRunner, worker: RunJobTask) -> InProcessTaskRunner:
-    """Close the loop runner → worker → use cases → runner (the use cases submit follow-up work)."""
+def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactory) -> AnyTaskRunner:
+    """Close the loop runner → worker → use cases → runner (the use cases submit follow-up work).
+
+    The queue engine also gets its periodic resubmission scan: unfinished jobs with no
+    queued or running task (``ResumeUnfinishedJobs`` through ``when_idle()``)."""
     runner.bind(worker.execute)
+    if isinstance(runner, ProcrastinateTaskRunner):
+        runner.bind_reconcile(ResumeUnfinishedJobs(uow, runner.when_idle()).execute)
     return runner
+
+
+async def start_background_work(runner: AnyTaskRunner, resume: ResumeUnfinishedJobs) -> None:
+    """At ``v3 serve`` start. In-process: resubmit what the previous process left unfinished
+    (it was the only process). Queue engine: open the queue; ``v3 worker`` does recovery."""
+    if isinstance(runner, ProcrastinateTaskRunner):
+        await runner.open()
+        return
+    await resume.execute()

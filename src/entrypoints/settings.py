@@ -27,6 +27,13 @@ class BlobStorageType(StrEnum):
     S3 = "s3"
 
 
+class TaskRunnerKind(StrEnum):
+    """Where background job work runs: in ``v3 serve`` (embedded) or in ``v3 worker`` processes."""
+
+    INPROCESS = "inprocess"
+    PROCRASTINATE = "procrastinate"
+
+
 class Settings(BaseSettings):
     """Every knob of the service; see the configuration table in README.md."""
 
@@ -60,6 +67,7 @@ class Settings(BaseSettings):
     s3_region: str | None = None
 
     worker_concurrency: int = Field(default=32, ge=1, le=256)
+    task_runner: TaskRunnerKind = TaskRunnerKind.INPROCESS
     enable_bench_route: bool = False
 
     @field_validator("blob_storage_type", mode="before")
@@ -75,6 +83,16 @@ class Settings(BaseSettings):
             raise ValueError("SCENES_PER_VIDEO_MIN must not exceed SCENES_PER_VIDEO_MAX")
         return self
 
+    @model_validator(mode="after")
+    def _queue_engine_needs_postgresql(self) -> Settings:
+        if self.task_runner == TaskRunnerKind.PROCRASTINATE and not self.is_postgresql:
+            raise ValueError(
+                "TASK_RUNNER=procrastinate needs a PostgreSQL DATABASE_URL (postgresql://...); "
+                "the embedded default (SQLite) runs background work inside `v3 serve` "
+                "with TASK_RUNNER=inprocess"
+            )
+        return self
+
     @property
     def allowed_domains(self) -> tuple[str, ...]:
         """The host allow-list; ``("*",)`` means any public host."""
@@ -84,6 +102,11 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         """Whether the database is a SQLite file (or memory)."""
         return self.database_url.startswith("sqlite")
+
+    @property
+    def is_postgresql(self) -> bool:
+        """Whether the database is PostgreSQL (any driver spelling)."""
+        return self.database_url.startswith(("postgres://", "postgresql://", "postgresql+"))
 
     def resolved_jwt_secret(self) -> str:
         """``JWT_SECRET``, or a random secret kept in ``DATA_DIR/jwt_secret`` (made on first use).

@@ -1,0 +1,168 @@
+"""The scale-out task runner: job work queued in PostgreSQL and run by ``v3 worker`` processes.
+
+API processes only ``submit``/``cancel`` (an INSERT / UPDATE in procrastinate's tables);
+worker processes ``work`` the queues and call the bound handler (``RunJobTask.execute``).
+Recovery when a worker dies (see decision 0101):
+
+- a task interrupted by a worker shutdown is requeued (``RequeueInterrupted``);
+- a task left ``doing`` by a killed worker (no heartbeat for ``stalled_after`` seconds)
+  is requeued by ``retry_stalled_jobs``, run at worker start and by the periodic
+  maintenance task;
+- ``reconcile`` (bound by the composition root: ``ResumeUnfinishedJobs`` through
+  ``when_idle()``) resubmits a pending/processing job that has no queued or running
+  task, e.g. when an API process died between committing a job and queueing it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from procrastinate import App
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+
+from adapters.tasks.procrastinate_app import (
+    TaskHandler,
+    build_app,
+    ensure_schema,
+    libpq_conninfo,
+)
+from v3core.ports.tasks import TaskKind, TaskRunner
+
+log = logging.getLogger(__name__)
+
+_ACTIVE = ("todo", "doing")
+FINISHED_JOBS_KEPT_HOURS = 72
+
+
+class ProcrastinateTaskRunner(TaskRunner):
+    """Queues ``(kind, job_id)`` as procrastinate jobs; ``work()`` runs them in this process."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        pool_min: int = 1,
+        pool_max: int = 10,
+        stalled_after: float = 30.0,
+    ) -> None:
+        self._conninfo = libpq_conninfo(database_url)
+        self._handler: TaskHandler | None = None
+        self._reconcile: Callable[[], Awaitable[int]] | None = None
+        self._stalled_after = stalled_after
+        self._open_lock = asyncio.Lock()
+        self._opened = False
+        self.app: App = build_app(
+            self._conninfo, self._run, self.maintain, pool_min=pool_min, pool_max=pool_max
+        )
+
+    def bind(self, handler: TaskHandler) -> None:
+        """Set what runs a task (done by the composition root, which builds both sides)."""
+        self._handler = handler
+
+    def bind_reconcile(self, reconcile: Callable[[], Awaitable[int]]) -> None:
+        """Set the scan that resubmits unfinished jobs without a queued or running task."""
+        self._reconcile = reconcile
+
+    async def open(self) -> None:
+        """Open the connection pool and create the queue schema if missing (idempotent)."""
+        async with self._open_lock:
+            if self._opened:
+                return
+            await ensure_schema(self._conninfo)
+            await self.app.open_async()
+            self._opened = True
+
+    async def shutdown(self) -> None:
+        """Close the connection pool (queued work stays in the database)."""
+        async with self._open_lock:
+            if self._opened:
+                await self.app.close_async()
+                self._opened = False
+
+    async def submit(self, kind: TaskKind, job_id: str) -> None:
+        await self.open()
+        deferrer = self.app.configure_task(kind.value, lock=job_id, queueing_lock=f"{kind.value}:{job_id}")
+        try:
+            await deferrer.defer_async(job_id=job_id)
+        except AlreadyEnqueued:
+            log.debug("%s for job %s is already queued", kind.value, job_id)
+
+    async def cancel(self, job_id: str) -> None:
+        await self.open()
+        for task in await self.app.job_manager.list_jobs_async(lock=job_id):
+            if task.status in _ACTIVE and task.id is not None:
+                await self.app.job_manager.cancel_job_by_id_async(task.id, abort=True)
+
+    async def has_active_task(self, job_id: str) -> bool:
+        """Whether a task of ``job_id`` is queued or running."""
+        await self.open()
+        tasks = await self.app.job_manager.list_jobs_async(lock=job_id)
+        return any(task.status in _ACTIVE for task in tasks)
+
+    def when_idle(self) -> TaskRunner:
+        """This runner, but ``submit`` does nothing for a job that already has an active task."""
+        return _SubmitWhenIdle(self)
+
+    async def work(
+        self,
+        queues: Iterable[str],
+        *,
+        concurrency: int,
+        name: str,
+        **options: Any,
+    ) -> None:
+        """Run a worker on ``queues`` until cancelled; cancelling stops it gracefully
+        (running tasks get ``shutdown_graceful_timeout`` seconds, then are requeued)."""
+        if self._handler is None:
+            raise RuntimeError("ProcrastinateTaskRunner.bind() was not called")
+        await self.open()
+        options.setdefault("install_signal_handlers", False)
+        options.setdefault("delete_jobs", "successful")
+        options.setdefault("stalled_worker_timeout", self._stalled_after)
+        await self.app.run_worker_async(queues=list(queues), concurrency=concurrency, name=name, **options)
+
+    async def retry_stalled_jobs(self) -> int:
+        """Requeue tasks left running by workers without a heartbeat for ``stalled_after`` s."""
+        await self.open()
+        manager = self.app.job_manager
+        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=self._stalled_after)
+        retried = 0
+        for task in stalled:
+            try:
+                await manager.retry_job(task)
+            except ConnectorException as error:  # another worker requeued it first
+                log.info("stalled task %s not requeued: %s", task.id, error)
+                continue
+            log.warning("requeued stalled task %s %s", task.task_name, task.task_kwargs)
+            retried += 1
+        return retried
+
+    async def maintain(self) -> None:
+        """Requeue stalled tasks, resubmit orphaned jobs, forget old finished tasks."""
+        await self.retry_stalled_jobs()
+        if self._reconcile is not None:
+            await self._reconcile()
+        await self.app.job_manager.delete_old_jobs(
+            FINISHED_JOBS_KEPT_HOURS, include_failed=True, include_cancelled=True, include_aborted=True
+        )
+
+    async def _run(self, kind: TaskKind, job_id: str) -> None:
+        if self._handler is None:
+            raise RuntimeError("ProcrastinateTaskRunner.bind() was not called")
+        await self._handler(kind, job_id)
+
+
+class _SubmitWhenIdle(TaskRunner):
+    def __init__(self, runner: ProcrastinateTaskRunner) -> None:
+        self._runner = runner
+
+    async def submit(self, kind: TaskKind, job_id: str) -> None:
+        if not await self._runner.has_active_task(job_id):
+            log.warning("job %s had no queued task: resubmitting %s", job_id, kind.value)
+            await self._runner.submit(kind, job_id)
+
+    async def cancel(self, job_id: str) -> None:
+        await self._runner.cancel(job_id)
