@@ -226,3 +226,17 @@ async def test_metadata_comes_back_as_plain_json(uow_factory: UnitOfWorkFactory,
         stored = await uow.clients.get(owner, client.id)
     assert stored is not None
     assert stored.metadata == {"sizes": [1, 2], "nested": {"ok": True, "none": None}}
+
+
+async def test_after_a_constraint_violation_the_unit_of_work_must_be_rolled_back(
+    uow_factory: UnitOfWorkFactory, owner: str, client_id: str
+) -> None:
+    async with uow_factory() as uow:
+        with pytest.raises(Conflict):
+            await uow.campaigns.add(a_campaign(owner, "no-such-client"))
+        with pytest.raises(RuntimeError, match="roll back"):
+            await uow.clients.get(owner, client_id)
+        with pytest.raises(RuntimeError, match="roll back"):
+            await uow.commit()
+        await uow.rollback()
+        assert await uow.clients.get(owner, client_id) is not None

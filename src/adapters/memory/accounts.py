@@ -14,7 +14,7 @@ from adapters.memory.state import (
     newest_first,
     require,
 )
-from v3core.errors import Conflict, NotFound
+from v3core.errors import NotFound
 from v3core.model import ApiKey, User
 from v3core.ports.storage import ApiKeyRepository, UserRepository
 
@@ -27,7 +27,7 @@ class InMemoryUserRepository(UserRepository):
 
     async def add(self, user: User) -> None:
         if any(u.email == user.email for u in self._t.users.rows()):
-            raise Conflict(f"user {user.email!r} already exists")
+            raise self._t.health.conflict(f"user {user.email!r} already exists")
         insert(self._t.users, user.id, user, "user")
 
     async def get(self, user_id: str) -> User | None:
@@ -46,7 +46,7 @@ class InMemoryApiKeyRepository(ApiKeyRepository):
     async def add(self, key: ApiKey) -> None:
         require(self._t.users, key.user_id, "user")
         if any(k.key_hash == key.key_hash for k in self._t.api_keys.rows()):
-            raise Conflict("an API key with this hash already exists")
+            raise self._t.health.conflict("an API key with this hash already exists")
         insert(self._t.api_keys, key.id, key, "api key")
 
     async def get_by_hash(self, key_hash: str) -> ApiKey | None:

@@ -93,6 +93,7 @@ class InMemoryBlobRefRepository(BlobRefRepository):
         self._t = t
 
     async def incref(self, blob_id: str, size: int, content_type: str) -> int:
+        self._t.health.check()
         self._t.blob_new.setdefault(blob_id, (size, content_type))
         self._t.blob_delta[blob_id] = self._t.blob_delta.get(blob_id, 0) + 1
         return await self.count(blob_id)

@@ -15,7 +15,7 @@ from adapters.memory.state import (
     page_of,
     require,
 )
-from v3core.errors import Conflict, NotFound, StaleVersion
+from v3core.errors import NotFound, StaleVersion
 from v3core.model import Job, JobStatus, Scene
 from v3core.ports.storage import (
     JobRepository,
@@ -40,7 +40,7 @@ class InMemoryJobRepository(JobRepository):
             j.idempotency_key == key and j.owner_id == job.owner_id and j.id != job.id
             for j in self._t.jobs.rows()
         ):
-            raise Conflict(f"a job with idempotency key {key!r} already exists")
+            raise self._t.health.conflict(f"a job with idempotency key {key!r} already exists")
 
     async def add(self, job: Job) -> None:
         self._check_refs(job)

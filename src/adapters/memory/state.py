@@ -42,23 +42,49 @@ class InMemoryStore:
     scenes: dict[str, Scene] = attrs.Factory(dict)
 
 
+FAILED = (
+    "a constraint violation aborted this unit of work (as it aborts a PostgreSQL transaction): "
+    "roll back or leave it, and use a new one"
+)
+
+
+@attrs.define
+class Health:
+    """Whether a constraint violation has aborted the unit of work."""
+
+    failed: bool = False
+
+    def check(self) -> None:
+        if self.failed:
+            raise RuntimeError(FAILED)
+
+    def conflict(self, message: str) -> Conflict:
+        self.failed = True
+        return Conflict(message)
+
+
 class View(Generic[V]):
     """One table as a unit of work sees it: committed rows overlaid with its own changes."""
 
-    def __init__(self, base: dict[str, V]) -> None:
+    def __init__(self, base: dict[str, V], health: Health) -> None:
         self.base = base
+        self.health = health
         self.changes: dict[str, V | None] = {}
 
     def get(self, key: str) -> V | None:
+        self.health.check()
         return self.changes[key] if key in self.changes else self.base.get(key)
 
     def put(self, key: str, value: V) -> None:
+        self.health.check()
         self.changes[key] = as_stored(copy.deepcopy(value))
 
     def remove(self, key: str) -> None:
+        self.health.check()
         self.changes[key] = None
 
     def rows(self) -> Iterator[V]:
+        self.health.check()
         for key, row in self.base.items():
             if key not in self.changes:
                 yield row
@@ -105,12 +131,12 @@ def page_of(rows: Iterable[V], page: PageRequest) -> Page[V]:
 
 def require(view: View[Any], key: str | None, what: str) -> None:
     if key is not None and view.get(key) is None:
-        raise Conflict(f"{what} {key!r} does not exist")
+        raise view.health.conflict(f"{what} {key!r} does not exist")
 
 
 def insert(view: View[V], key: str, row: V, what: str) -> None:
     if view.get(key) is not None:
-        raise Conflict(f"{what} {key!r} already exists")
+        raise view.health.conflict(f"{what} {key!r} already exists")
     view.put(key, row)
 
 
@@ -118,14 +144,15 @@ class Tables:
     """Every table's view for one unit of work, plus the optimistic checks to redo at commit."""
 
     def __init__(self, store: InMemoryStore) -> None:
-        self.users = View(store.users)
-        self.api_keys = View(store.api_keys)
-        self.clients = View(store.clients)
-        self.campaigns = View(store.campaigns)
-        self.assets = View(store.assets)
-        self.blob_refs = View(store.blob_refs)
-        self.jobs = View(store.jobs)
-        self.scenes = View(store.scenes)
+        self.health = Health()
+        self.users = View(store.users, self.health)
+        self.api_keys = View(store.api_keys, self.health)
+        self.clients = View(store.clients, self.health)
+        self.campaigns = View(store.campaigns, self.health)
+        self.assets = View(store.assets, self.health)
+        self.blob_refs = View(store.blob_refs, self.health)
+        self.jobs = View(store.jobs, self.health)
+        self.scenes = View(store.scenes, self.health)
         self.expected: dict[tuple[str, str], int] = {}
         self.blob_delta: dict[str, int] = {}
         self.blob_new: dict[str, tuple[int, str]] = {}
@@ -144,6 +171,7 @@ class Tables:
                 refs.pop(blob_id, None)
 
     def clear(self) -> None:
+        self.health.failed = False
         for view in self.all():
             view.changes.clear()
         self.expected.clear()

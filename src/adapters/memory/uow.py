@@ -51,6 +51,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         await self.rollback()
 
     async def commit(self) -> None:
+        self._tables.health.check()
         try:
             self._tables.check_versions()
         except StaleVersion:

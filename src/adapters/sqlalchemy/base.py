@@ -27,8 +27,26 @@ T = TypeVar("T")
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 
 
+FAILED = (
+    "a constraint violation aborted this unit of work (as it aborts a PostgreSQL transaction): "
+    "roll back or leave it, and use a new one"
+)
+
+
 def _conflict(error: sa.exc.IntegrityError) -> Conflict:
     return Conflict(f"the change breaks a database constraint: {error.orig}")
+
+
+class _Health:
+    """After a constraint violation PostgreSQL refuses every statement until rollback;
+    both SQL transactions (and the in-memory fake) refuse alike, so no backend lets a use
+    case carry on where another would fail."""
+
+    failed = False
+
+    def check(self) -> None:
+        if self.failed:
+            raise RuntimeError(FAILED)
 
 
 class Transaction(Protocol):
@@ -44,7 +62,7 @@ class Transaction(Protocol):
     async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any: ...
 
 
-class AsyncTransaction(Transaction):
+class AsyncTransaction(_Health, Transaction):
     """A transaction on an ``AsyncConnection`` checked out of ``engine`` on open."""
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -62,20 +80,25 @@ class AsyncTransaction(Transaction):
         self._connection = await self.engine.connect()
 
     async def close(self) -> None:
+        self.failed = False
         connection, self._connection = self._connection, None
         if connection is not None:
             await connection.close()
 
     async def commit(self) -> None:
+        self.check()
         await self.connection.commit()
 
     async def rollback(self) -> None:
+        self.failed = False
         await self.connection.rollback()
 
     async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]:
+        self.check()
         try:
             return await self.connection.execute(statement, params)
         except sa.exc.IntegrityError as error:
+            self.failed = True
             raise _conflict(error) from error
 
     async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any:
@@ -87,7 +110,7 @@ def _is_busy(error: sa.exc.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class InlineSqliteTransaction(Transaction):
+class InlineSqliteTransaction(_Health, Transaction):
     """A SQLite transaction on a synchronous ``engine``, run on the calling thread.
 
     A statement refused because another connection holds the write lock had no effect;
@@ -111,21 +134,26 @@ class InlineSqliteTransaction(Transaction):
         self._connection = self.engine.connect()
 
     async def close(self) -> None:
+        self.failed = False
         connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()
 
     async def commit(self) -> None:
+        self.check()
         await self._retrying(self.connection.commit)
 
     async def rollback(self) -> None:
+        self.failed = False
         self.connection.rollback()
 
     async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]:
+        self.check()
         connection = self.connection
         try:
             return await self._retrying(lambda: connection.execute(statement, params))
         except sa.exc.IntegrityError as error:
+            self.failed = True
             raise _conflict(error) from error
 
     async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any:
