@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from adapters.sqlalchemy.engine import make_engine
-from adapters.sqlalchemy.migrate import upgrade_database, upgrade_database_async
+from adapters.sqlalchemy.migrate import alembic_config, upgrade_database, upgrade_database_async
 from adapters.sqlalchemy.tables import metadata
 
 
@@ -57,3 +58,20 @@ def test_upgrade_works_from_plain_synchronous_code(tmp_path: Path) -> None:
     upgrade_database(url)
     upgrade_database(url)
     assert (tmp_path / "cli.db").exists()
+
+
+def test_migrations_go_down_to_nothing_and_back_up(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
+    config = alembic_config()
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            assert set(sa.inspect(connection).get_table_names()) == {"alembic_version"}
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert set(sa.inspect(connection).get_table_names()) == set(metadata.tables) | {"alembic_version"}
+    finally:
+        engine.dispose()
