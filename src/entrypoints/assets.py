@@ -62,10 +62,12 @@ def make_asset_context(
 ) -> AssetContext:
     """Everything the asset use cases need; uploads are capped by ``MAX_UPLOAD_SIZE_MB``."""
     directory = staging_dir(settings)
+    stager = TempFileStager(settings.max_upload_size_mb * MB, directory)
+    stager.remove_stale()
     return AssetContext(
         uow=storage.uow_factory,
         blobs=blobs,
-        stager=TempFileStager(settings.max_upload_size_mb * MB, directory),
+        stager=stager,
         inspector=MediaContentInspector(),
         clock=clock,
         ids=ids,

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import AsyncIterable
 from typing import BinaryIO
 
@@ -28,6 +29,19 @@ class TempFileStager(FileStager):
         self._dir = directory
         if directory:
             os.makedirs(directory, exist_ok=True)
+
+    def remove_stale(self, older_than_seconds: float = 3600.0) -> int:
+        """Delete staged files left by a crashed process (older than the given age); how many."""
+        if not self._dir or not os.path.isdir(self._dir):
+            return 0
+        removed = 0
+        cutoff = time.time() - older_than_seconds
+        for entry in os.scandir(self._dir):
+            if entry.name.startswith(("v3-stage-", "v3-thumb-")) and entry.stat().st_mtime < cutoff:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+        return removed
 
     @property
     def max_size(self) -> int:

@@ -18,9 +18,9 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.response import Stream
 
-from entrypoints.http.envelope import Envelope, failure
+from entrypoints.http.envelope import failure
 from v3core.ports.blobs import BlobStore
-from v3core.ranges import PartialBody, Unsatisfiable, decide_range
+from v3core.ranges import PartialBody, RangeDecision, Unsatisfiable, decide_range
 from v3core.services.assets import BlobView
 
 DEFAULT_CACHE_CONTROL = "private, no-cache"
@@ -62,7 +62,7 @@ async def serve_blob(
     disposition: str = "inline",
     cache_control: str = DEFAULT_CACHE_CONTROL,
 ) -> Response[Any]:
-    """The response for a GET of ``blob``'s bytes, honouring conditional and range headers."""
+    """The response for a GET (or HEAD) of ``blob``'s bytes, honouring conditional and range headers."""
     headers = _base_headers(blob, disposition, cache_control)
     etag = headers["ETag"]
     if_none_match = request.headers.get("if-none-match")
@@ -75,6 +75,8 @@ async def serve_blob(
     decision = decide_range(range_header, blob.size)
     if isinstance(decision, Unsatisfiable):
         return _unsatisfiable(request, decision, headers)
+    if request.method == "HEAD":
+        return _head(decision, blob, headers)
     if isinstance(decision, PartialBody):
         headers["Content-Range"] = decision.content_range
         return _stream(
@@ -91,11 +93,23 @@ def _stream(
     return Stream(body, status_code=status, headers=headers)
 
 
+def _head(decision: RangeDecision, blob: BlobView, headers: dict[str, str]) -> Response[Any]:
+    length = blob.size
+    if isinstance(decision, PartialBody):
+        headers["Content-Range"] = decision.content_range
+        length = decision.length
+    headers |= {"Content-Type": blob.content_type, "Content-Length": str(length)}
+    status = 206 if isinstance(decision, PartialBody) else 200
+    return Response(content=b"", status_code=status, headers=headers)
+
+
 def _unsatisfiable(
     request: Request[Any, Any, Any], decision: Unsatisfiable, headers: Mapping[str, str]
-) -> Response[Envelope[None]]:
+) -> Response[Any]:
     message = f"the range is outside the {decision.size}-byte content"
     extra = {"Content-Range": decision.content_range, **_only(headers, ("ETag", "Accept-Ranges"))}
+    if request.method == "HEAD":
+        return Response(content=b"", status_code=416, headers=extra)
     response = failure(request, 416, "range_not_satisfiable", message, None, extra)
     response.media_type = MediaType.JSON  # the route's own media type is the blob's, not JSON
     return response

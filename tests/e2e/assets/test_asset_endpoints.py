@@ -131,6 +131,17 @@ async def test_serves_the_bytes_with_etag_ranges_and_safe_headers(assets_api: Ap
     assert past.status_code == 416
     assert past.headers["content-range"] == f"bytes */{size}"
 
+    fresh = await assets_api.client.get(url, headers={**headers, "Range": "bytes=0-9", "If-Range": h["etag"]})
+    stale = await assets_api.client.get(url, headers={**headers, "Range": "bytes=0-9", "If-Range": '"old"'})
+    assert (fresh.status_code, stale.status_code, len(stale.content)) == (206, 200, size)
+    head = await assets_api.client.head(url, headers={**headers, "Range": "bytes=-100"})
+    assert (head.status_code, head.headers["content-length"], head.content) == (206, "100", b"")
+
+    head_past = await assets_api.client.head(url, headers={**headers, "Range": f"bytes={size}-"})
+    assert head_past.status_code == 416
+    missing = await assets_api.client.head("/api/v3/assets/nope/data", headers=headers)
+    assert missing.status_code == 404
+
     cached = await assets_api.client.get(url, headers={**headers, "If-None-Match": h["etag"]})
     assert cached.status_code == 304
     assert cached.content == b""

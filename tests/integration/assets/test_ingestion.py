@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 
 from adapters.blobs.memory import InMemoryBlobStore
+from adapters.ingest.staging import TempFileStager
 from adapters.memory import InMemoryStore
 from tests.contract.builders import a_job
 from tests.integration.assets.conftest import CAP, leftovers
@@ -204,3 +206,13 @@ async def test_audio_and_documents_have_no_thumbnail(ctx: AssetContext, owner: s
     asset = await upload(ctx, owner, samples.wav(), "a.wav")
     with pytest.raises(NotFound):
         await GetAssetThumbnail(ctx).execute(owner, asset.id)
+
+
+async def test_start_up_sweeps_staged_files_left_by_a_crash(staging_dir: Path) -> None:
+    stager = TempFileStager(CAP, str(staging_dir))
+    old, fresh = staging_dir / "v3-stage-old", staging_dir / "v3-stage-fresh"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(old, (0, 0))
+    assert stager.remove_stale(3600) == 1
+    assert leftovers(staging_dir) == ["v3-stage-fresh"]

@@ -3,10 +3,12 @@ delete, and the bytes themselves (ranges, ETags) plus thumbnails."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, head, post
 from litestar.enums import RequestEncodingType
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.asset_dto import AssetLinks, AssetOut, BulkImportBody, BulkImportOut, UrlImportBody
@@ -32,6 +34,34 @@ from v3core.services.assets import (
 )
 
 AnyRequest = Request[Any, Any, Any]
+_TEXT = Schema(type=OpenAPIType.STRING)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """Documents the body ``create_asset`` reads itself: multipart with a file, or JSON with a url."""
+
+    def __post_init__(self) -> None:
+        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": _TEXT}
+        multipart = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY), **fields},
+            required=["file"],
+        )
+        url = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"url": Schema(type=OpenAPIType.STRING, max_length=2048), **fields},
+            required=["url"],
+        )
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(schema=multipart),
+                "application/json": OpenAPIMediaType(schema=url),
+            },
+        )
+
+
 Query = Annotated[str | None, QueryParameter()]
 UPLOAD_DESCRIPTION = (
     "multipart/form-data with `file` plus optional name, type, clientId, campaignId, tags "
@@ -74,6 +104,7 @@ class AssetController(Controller):
         summary="Upload a file (multipart) or import one from a URL (JSON with `url`)",
         description=UPLOAD_DESCRIPTION,
         request_max_body_size=None,
+        operation_class=UploadOperation,
     )
     async def create_asset(
         self,
@@ -114,6 +145,7 @@ class AssetController(Controller):
         "/from-urls",
         operation_id="importAssetsFromUrls",
         summary="Import up to 100 URLs; 200 with one result per item (partial success allowed)",
+        status_code=200,
     )
     async def import_from_urls(
         self,
@@ -185,6 +217,24 @@ class AssetController(Controller):
         blob_store: Inject[BlobStore],
     ) -> Response[Any]:
         return await serve_blob(request, blob_store, await get_asset.data(owner_id(request), asset_id))
+
+    @head(
+        "/{asset_id:str}/data",
+        operation_id="headAssetData",
+        summary="The headers GET /data would answer (size, type, ETag, ranges), without the body",
+        media_type="application/octet-stream",
+    )
+    async def head_asset_data(
+        self,
+        request: AnyRequest,
+        asset_id: FromPath[str],
+        get_asset: Inject[GetAsset],
+        blob_store: Inject[BlobStore],
+    ) -> Response[None]:
+        response: Response[None] = await serve_blob(
+            request, blob_store, await get_asset.data(owner_id(request), asset_id)
+        )
+        return response
 
     @get(
         "/{asset_id:str}/thumbnail",
