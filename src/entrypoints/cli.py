@@ -117,11 +117,9 @@ def worker(concurrency: int | None, render_concurrency: int, queues: str, shutdo
     """Work the job queues (TASK_RUNNER=procrastinate, PostgreSQL); stops gracefully on SIGTERM/SIGINT."""
     from entrypoints.worker import run_worker_command
 
-    settings = Settings()
     names = [name.strip() for name in queues.split(",") if name.strip()]
     run_worker_command(
-        settings,
-        concurrency=concurrency or settings.worker_concurrency,
+        concurrency=concurrency,
         render_concurrency=render_concurrency,
         queues=names,
         grace=shutdown_timeout,

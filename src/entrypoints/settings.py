@@ -83,6 +83,11 @@ class Settings(BaseSettings):
             raise ValueError("SCENES_PER_VIDEO_MIN must not exceed SCENES_PER_VIDEO_MAX")
         return self
 
+    @field_validator("task_runner", mode="before")
+    @classmethod
+    def _task_runner_is_case_insensitive(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _queue_engine_needs_postgresql(self) -> Settings:
         if self.task_runner == TaskRunnerKind.PROCRASTINATE and not self.is_postgresql:

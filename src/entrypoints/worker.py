@@ -19,6 +19,7 @@ from collections.abc import Collection
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.tasks.procrastinate_app import MAINTENANCE_QUEUE, PLANNING_QUEUE, RENDERING_QUEUE
@@ -102,12 +103,24 @@ async def _until_stopped(workers: list[asyncio.Task[None]], stop: asyncio.Event)
         raise RuntimeError("a queue worker stopped on its own (see the log above)")
 
 
+def load_settings() -> Settings:
+    """Settings from the environment; a bad value is a one-line CLI error, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise click.ClickException("; ".join(str(e["msg"]) for e in error.errors())) from error
+
+
 def run_worker_command(
-    settings: Settings, *, concurrency: int, render_concurrency: int, queues: Collection[str], grace: float
+    *, concurrency: int | None, render_concurrency: int, queues: Collection[str], grace: float
 ) -> None:
-    """``v3 worker``: migrate, build the container, work until SIGTERM/SIGINT."""
+    """``v3 worker``: migrate, build the container, work until SIGTERM/SIGINT.
+
+    ``concurrency`` defaults to ``WORKER_CONCURRENCY``."""
+    settings = load_settings()
     if settings.task_runner != TaskRunnerKind.PROCRASTINATE:
         raise click.ClickException(EMBEDDED_DEFAULT)
+    concurrency = concurrency or settings.worker_concurrency
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     upgrade_database(settings.database_url)
 
