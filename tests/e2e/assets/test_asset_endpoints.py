@@ -245,3 +245,43 @@ async def test_bulk_import_refuses_more_than_100_urls(assets_api: Api) -> None:
     body = {"urls": [f"https://example.com/{i}.png" for i in range(101)]}
     response = await assets_api.client.post("/api/v3/assets/from-urls", json=body, headers=assets_api.alice)
     assert response.status_code in (400, 422)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status"),
+    [
+        ("text/plain", b"hello", 415),
+        ("multipart/form-data", b"--x\r\n", 422),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nn\r\n--x--\r\n',
+            422,
+        ),
+        ("multipart/form-data; boundary=x", b"--x\r\ngarbage without headers", 422),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\n\xff\xfe\r\n--x--\r\n',
+            422,
+        ),
+        ("application/json", b"{not json", 422),
+        ("application/json", b'{"url": 5}', 422),
+        ("application/json", b"[" * 100_000, 422),
+    ],
+    ids=[
+        "text",
+        "no-boundary",
+        "no-file",
+        "malformed",
+        "bad-utf8-field",
+        "bad-json",
+        "wrong-type",
+        "deep-json",
+    ],
+)
+async def test_refuses_bad_upload_bodies_with_a_clear_4xx(
+    assets_api: Api, content_type: str, body: bytes, status: int
+) -> None:
+    headers = {**assets_api.alice, "Content-Type": content_type}
+    response = await assets_api.client.post("/api/v3/assets", content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.json()["error"]
