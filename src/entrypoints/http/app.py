@@ -25,7 +25,10 @@ from entrypoints.http.di import container_dependencies
 from entrypoints.http.docs import SCHEMA_URL, docs_router
 from entrypoints.http.envelope import echo_request_id
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.openapi_failures import document_app_failures
 from entrypoints.http.pagination import PAGE_DEPENDENCY
+from entrypoints.http.request import V3Request
+from entrypoints.http.uploads import MAX_JSON_BYTES
 
 API_PREFIX = "/api/v3"
 
@@ -83,7 +86,7 @@ def create_app(container: Container | None = None) -> Litestar:
     async def shutdown() -> None:
         await close_container(container)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies={**container_dependencies(container), **PAGE_DEPENDENCY},
         middleware=[auth_middleware(container.authenticate())],
@@ -92,8 +95,11 @@ def create_app(container: Container | None = None) -> Litestar:
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=openapi_config(),
-        request_max_body_size=settings.max_upload_size_mb * 1024 * 1024,
+        request_class=V3Request,
+        request_max_body_size=MAX_JSON_BYTES,  # uploads stream past it with their own cap
         compression_config=None,
         state={"container": container},
         debug=False,
     )
+    document_app_failures(app)
+    return app

@@ -111,5 +111,5 @@ async def read_json(request: Request[Any, Any, Any], type_: type[Any]) -> Any:
         return msgspec.json.decode(bytes(body), type=type_)
     except msgspec.ValidationError as exc:
         raise ValidationFailed.at(("body",), str(exc)) from None
-    except msgspec.DecodeError as exc:
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ValidationFailed.at(("body",), f"invalid JSON: {exc}", "json_invalid") from None

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
@@ -91,7 +92,12 @@ class JobController(Controller):
     path = "/jobs"
     tags = ["jobs"]
 
-    @post("/dry-run", operation_id="estimateJobCost", summary="Estimate a job's cost without creating it")
+    @post(
+        "/dry-run",
+        operation_id="estimateJobCost",
+        summary="Estimate a job's cost without creating it",
+        status_code=200,
+    )
     async def dry_run(
         self, request: AnyRequest, data: JSONBody[JobCreate], estimate_job_cost: Inject[EstimateJobCost]
     ) -> Response[Envelope[EstimateOut]]:
@@ -101,6 +107,10 @@ class JobController(Controller):
         operation_id="createJob",
         summary="Create a job from a brief (202; `Prefer: wait=N` waits for the storyboard)",
         status_code=202,
+        responses={
+            200: ResponseSpec(Envelope[JobOut], description="Idempotency-Key replay: the job made before"),
+            201: ResponseSpec(Envelope[JobOut], description="Storyboard ready within `Prefer: wait=N`"),
+        },
     )
     async def create_job(
         self,
@@ -171,6 +181,7 @@ class JobController(Controller):
         "/{job_id:str}/actions",
         operation_id="applyJobAction",
         summary="Approve, reject, regenerate, cancel, retry",
+        status_code=200,
     )
     async def apply_action(
         self,
@@ -203,7 +214,12 @@ class JobController(Controller):
         first = await get_job.execute(owner, job_id)
         return ServerSentEvent(_job_events(get_job, owner, first.job, asset_links.base_url))
 
-    @get("/{job_id:str}/video", operation_id="getJobVideo", summary="The rendered MP4 (Range, ETag)")
+    @get(
+        "/{job_id:str}/video",
+        operation_id="getJobVideo",
+        summary="The rendered MP4 (Range, ETag)",
+        media_type="video/mp4",
+    )
     async def video(
         self,
         request: AnyRequest,

@@ -1,0 +1,178 @@
+"""The failures every operation can answer, written into the generated OpenAPI document.
+
+Litestar documents a 400 in its own exception shape; the app answers every failure in
+the envelope (``errors.py``) with the statuses of SPEC §3. ``document_failures`` rewrites
+the document once, when the app is built: a ``Failure`` schema (data null, error string,
+meta with a code), the statuses each operation can answer, ``security: []`` on public
+operations, and the bodies Litestar cannot infer (streamed upload, Server-Sent Events).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from litestar import Litestar
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    PathItem,
+    Reference,
+    RequestBody,
+    Schema,
+)
+from litestar.openapi.spec.enums import OpenAPIType
+from litestar.routes import HTTPRoute
+
+from entrypoints.http.auth import PUBLIC_OPT
+
+FAILURE = "Failure"
+FAILURE_META = "FailureMeta"
+
+REASONS = {
+    400: "Malformed request (bad JSON, bad header)",
+    401: "Missing, invalid or revoked credentials",
+    404: "No such resource for this user (another tenant's id answers the same)",
+    409: "Conflict: illegal state transition, stale version or resource in use",
+    413: "Body too large",
+    415: "Unsupported or mismatching content type",
+    416: "Range not satisfiable",
+    422: "Validation failed (meta.details names each field)",
+    429: "Upstream rate limit",
+    502: "Upstream service failed",
+    503: "Dependency unavailable",
+    504: "Upstream service timed out",
+}
+
+UPSTREAM_OPERATIONS = frozenset(
+    {"createAsset", "importAssetFromUrl", "importAssetsFromUrls", "applyJobAction", "regenerateScene"}
+)
+"""Operations that call an upstream service (URL import, AI planner) while the client waits."""
+
+_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def _failure_schemas() -> dict[str, Schema]:
+    meta = Schema(
+        type=OpenAPIType.OBJECT,
+        all_of=[Reference(ref="#/components/schemas/Meta")],
+        required=["timestamp", "requestId", "code"],
+        properties={"code": Schema(type=OpenAPIType.STRING)},
+    )
+    failure = Schema(
+        type=OpenAPIType.OBJECT,
+        required=["data", "error", "meta"],
+        properties={
+            "data": Schema(type=OpenAPIType.NULL),
+            "error": Schema(type=OpenAPIType.STRING),
+            "meta": Reference(ref=f"#/components/schemas/{FAILURE_META}"),
+        },
+        description="Failure envelope: data null, error a message, meta.code a stable machine code",
+    )
+    return {FAILURE_META: meta, FAILURE: failure}
+
+
+def _failure_response(status: int) -> OpenAPIResponse:
+    ref = Reference(ref=f"#/components/schemas/{FAILURE}")
+    return OpenAPIResponse(
+        description=REASONS[status], content={"application/json": OpenAPIMediaType(schema=ref)}
+    )
+
+
+def _operations(openapi: OpenAPI) -> Iterator[tuple[str, Operation]]:
+    for item in (openapi.paths or {}).values():
+        if not isinstance(item, PathItem):
+            continue
+        for method in _METHODS:
+            operation = getattr(item, method)
+            if isinstance(operation, Operation):
+                yield method, operation
+
+
+def _is_streamed(operation: Operation) -> bool:
+    success = (operation.responses or {}).get("200")
+    content = getattr(success, "content", None) or {}
+    return bool(content) and "application/json" not in content and "text/event-stream" not in content
+
+
+def _statuses(method: str, operation: Operation, public: bool) -> set[int]:
+    statuses = {400, 422}
+    if not public:
+        statuses |= {401, 404}
+    if operation.request_body is not None:
+        statuses |= {413, 415}
+    if method in ("post", "put", "delete") and not public:
+        statuses.add(409)
+    if operation.operation_id in UPSTREAM_OPERATIONS:
+        statuses |= {429, 502, 504}
+    if _is_streamed(operation):
+        statuses.add(416)
+    return statuses
+
+
+def _streamed_statuses(operation: Operation) -> None:
+    if not _is_streamed(operation):
+        return
+    responses = operation.responses or {}
+    content = responses["200"].content  # type: ignore[union-attr]
+    responses["206"] = OpenAPIResponse(description="Partial content (single Range)", content=content)
+    responses["304"] = OpenAPIResponse(description="Not modified (If-None-Match matched the ETag)")
+
+
+def _special_bodies(operation: Operation) -> None:
+    if operation.operation_id == "createAsset" and operation.request_body is None:
+        fields = {
+            n: Schema(type=OpenAPIType.STRING) for n in ("name", "type", "clientId", "campaignId", "tags")
+        }
+        upload = Schema(
+            type=OpenAPIType.OBJECT,
+            required=["file"],
+            properties={"file": Schema(type=OpenAPIType.STRING, format="binary"), **fields},  # type: ignore[arg-type]
+        )
+        url = Reference(ref="#/components/schemas/UrlImportBody")
+        operation.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(schema=upload),
+                "application/json": OpenAPIMediaType(schema=url),
+            },
+        )
+    if operation.operation_id == "streamJobEvents" and operation.responses:
+        operation.responses["200"] = OpenAPIResponse(
+            description="Server-Sent Events (`event: job`, data a JSON status and progress)",
+            content={"text/event-stream": OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))},
+        )
+
+
+def public_operation_ids(app: Litestar) -> set[str]:
+    """Operation ids of the handlers served without credentials (``opt={PUBLIC_OPT: True}``)."""
+    return {
+        handler.operation_id
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if handler.opt.get(PUBLIC_OPT) and isinstance(handler.operation_id, str)
+    }
+
+
+def document_app_failures(app: Litestar) -> None:
+    """``document_failures`` on ``app``'s own document (built now and cached by Litestar)."""
+    document_failures(app.openapi_schema, public_operation_ids(app))
+
+
+def document_failures(openapi: OpenAPI, public_operations: Iterable[str]) -> None:
+    """Rewrites ``openapi`` in place (see the module docstring); idempotent."""
+    public = frozenset(public_operations)
+    if openapi.components.schemas is not None:
+        openapi.components.schemas.update(_failure_schemas())
+    for method, operation in _operations(openapi):
+        is_public = operation.operation_id in public
+        if is_public:
+            operation.security = []
+        _special_bodies(operation)
+        _streamed_statuses(operation)
+        responses = operation.responses if operation.responses is not None else {}
+        for status in sorted(_statuses(method, operation, is_public)):
+            responses[str(status)] = _failure_response(status)
+        operation.responses = responses
