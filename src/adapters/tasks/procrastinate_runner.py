@@ -33,7 +33,9 @@ from v3core.ports.tasks import TaskKind, TaskRunner
 
 log = logging.getLogger(__name__)
 
-_ACTIVE = ("todo", "doing")
+_ACTIVE_TASKS = (  # served by procrastinate's partial index on (id, lock) of todo/doing rows
+    "SELECT id FROM procrastinate_jobs WHERE lock = %(lock)s AND status IN ('todo', 'doing')"
+)
 FINISHED_JOBS_KEPT_HOURS = 72
 
 
@@ -91,16 +93,17 @@ class ProcrastinateTaskRunner(TaskRunner):
             log.debug("%s for job %s is already queued", kind.value, job_id)
 
     async def cancel(self, job_id: str) -> None:
-        await self.open()
-        for task in await self.app.job_manager.list_jobs_async(lock=job_id):
-            if task.status in _ACTIVE and task.id is not None:
-                await self.app.job_manager.cancel_job_by_id_async(task.id, abort=True)
+        for task_id in await self._active_tasks(job_id):
+            await self.app.job_manager.cancel_job_by_id_async(task_id, abort=True)
 
     async def has_active_task(self, job_id: str) -> bool:
         """Whether a task of ``job_id`` is queued or running."""
+        return bool(await self._active_tasks(job_id))
+
+    async def _active_tasks(self, job_id: str) -> list[int]:
         await self.open()
-        tasks = await self.app.job_manager.list_jobs_async(lock=job_id)
-        return any(task.status in _ACTIVE for task in tasks)
+        rows = await self.app.connector.execute_query_all_async(_ACTIVE_TASKS, lock=job_id)
+        return [int(row["id"]) for row in rows]
 
     def when_idle(self) -> TaskRunner:
         """This runner, but ``submit`` does nothing for a job that already has an active task."""
