@@ -57,7 +57,7 @@ async def ceiling_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.body", "body": CEILING_CHUNK, "more_body": i < 49})
 
 
-def measure_ceiling(port: int, runs: int) -> tuple[str, str, str, str]:
+def measure_ceiling(port: int, runs: int) -> tuple[str, ...]:
     """Throughput of ``ceiling_app`` under uvicorn (uvloop + httptools, like ``v3 serve``)."""
     command = [
         sys.executable,
@@ -138,6 +138,39 @@ def wait_until_up(base: str) -> None:
         except OSError:
             time.sleep(0.05)
     raise SystemExit("server did not start")
+
+
+class HealthProbe:
+    """``GET /health`` every 10 ms from a thread while the block runs; ``p99`` latency."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.latencies: list[float] = []
+        self._stop = threading.Event()
+
+    def __enter__(self) -> HealthProbe:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=10) as client:
+            while not self._stop.wait(0.01):
+                start = time.perf_counter()
+                client.get("/health")
+                self.latencies.append(time.perf_counter() - start)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def p99(self) -> str:
+        if len(self.latencies) < 2:
+            return "-"
+        return (
+            f"{1000 * statistics.quantiles(self.latencies, n=100)[98]:.0f} ms ({len(self.latencies)} probes)"
+        )
 
 
 def timed(pid: int, work: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -226,8 +259,8 @@ def direct_store(kind: str, tmp: Path, db_url: str) -> tuple[BlobStore, Callable
     return DatabaseBlobStore(engine), engine.dispose
 
 
-def bench_store(kind: str, runs: int, port: int) -> list[tuple[str, str, str, str]]:
-    rows: list[tuple[str, str, str, str]] = []
+def bench_store(kind: str, runs: int, port: int) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
     with tempfile.TemporaryDirectory(prefix="v3-bench-assets-") as name:
         tmp = Path(name)
         (tmp / "src").mkdir()
@@ -278,10 +311,12 @@ def bench_store(kind: str, runs: int, port: int) -> list[tuple[str, str, str, st
                 warm = upload("warm.wav")
                 read_over_http(client, f"/api/v3/assets/{warm['id']}/data")
                 import_("warm.wav")
-                _, secs, growth = timed(server.pid, lambda: import_("import.wav"))
-                rows.append((kind, "URL import 100 MB", f"{secs:.2f} s", f"{growth:.1f} MB"))
-                _, secs, growth = timed(server.pid, lambda: upload("upload.wav"))
-                rows.append((kind, "multipart upload 100 MB", f"{secs:.2f} s", f"{growth:.1f} MB"))
+                with HealthProbe(base) as probe:
+                    _, secs, growth = timed(server.pid, lambda: import_("import.wav"))
+                rows.append((kind, "URL import 100 MB", f"{secs:.2f} s", f"{growth:.1f} MB", probe.p99))
+                with HealthProbe(base) as probe:
+                    _, secs, growth = timed(server.pid, lambda: upload("upload.wav"))
+                rows.append((kind, "multipart upload 100 MB", f"{secs:.2f} s", f"{growth:.1f} MB", probe.p99))
                 served = upload("serve.wav")
             store, close = direct_store(kind, tmp, db_url)
             url = f"/api/v3/assets/{served['id']}/data"
@@ -323,10 +358,10 @@ def main() -> None:
     args = parser.parse_args()
     rows = [row for kind in args.stores.split(",") for row in bench_store(kind.strip(), args.runs, args.port)]
     rows.append(measure_ceiling(args.port + 2, args.runs))
-    print("| blob store | operation | time / throughput | server peak RSS growth |")
-    print("| --- | --- | --- | --- |")
+    print("| blob store | operation | time / throughput | server peak RSS growth | /health p99 meanwhile |")
+    print("| --- | --- | --- | --- | --- |")
     for row in rows:
-        print("| " + " | ".join(row) + " |")
+        print("| " + " | ".join((*row, "-", "-", "-")[:5]) + " |")
 
 
 if __name__ == "__main__":
