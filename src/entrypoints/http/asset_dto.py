@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
 import attrs
 import msgspec
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from entrypoints.http.errors import STATUS_BY_CODE
 from v3core.errors import DomainError
@@ -141,3 +143,31 @@ def _result(o: UrlImportOutcome, links: AssetLinks) -> ImportResultOut:
     status = STATUS_BY_CODE.get(error.code, 500 if error.code == "domain_error" else 400)
     code = "internal_error" if status == 500 else error.code
     return ImportResultOut(o.index, o.url, False, status, None, error.message, code)
+
+
+_TEXT = Schema(type=OpenAPIType.STRING)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """Documents the body ``create_asset`` reads itself: multipart with a file, or JSON with a url."""
+
+    def __post_init__(self) -> None:
+        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": _TEXT}
+        multipart = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY), **fields},
+            required=["file"],
+        )
+        url = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"url": Schema(type=OpenAPIType.STRING, max_length=2048), **fields},
+            required=["url"],
+        )
+        self.request_body = RequestBody(
+            required=True,
+            content={
+                "multipart/form-data": OpenAPIMediaType(schema=multipart),
+                "application/json": OpenAPIMediaType(schema=url),
+            },
+        )

@@ -23,7 +23,7 @@ from multipart import (  # type: ignore[import-untyped]
 
 from v3core.errors import PayloadTooLarge, ValidationFailed
 from v3core.ports.blobs import StagedFile
-from v3core.services.assets import UploadAsset
+from v3core.services.assets import AssetDraft, UploadAsset
 
 MAX_FIELD_BYTES = 64 * 1024
 MAX_PARTS = 32
@@ -113,3 +113,27 @@ async def read_json(request: Request[Any, Any, Any], type_: type[Any]) -> Any:
         raise ValidationFailed.at(("body",), str(exc)) from None
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ValidationFailed.at(("body",), f"invalid JSON: {exc}", "json_invalid") from None
+
+
+def _first(fields: dict[str, list[str]], *names: str) -> str | None:
+    for name in names:
+        values = [v.strip() for v in fields.get(name, []) if v.strip()]
+        if values:
+            return values[0]
+    return None
+
+
+def _tags(fields: dict[str, list[str]]) -> tuple[str, ...]:
+    return tuple(t for value in fields.get("tags", []) for t in value.split(","))
+
+
+def draft_from_form(owner: str, fields: dict[str, list[str]]) -> AssetDraft:
+    """The draft of an upload from its form fields (camelCase or snake_case names)."""
+    return AssetDraft(
+        owner_id=owner,
+        name=_first(fields, "name"),
+        declared_type=_first(fields, "type", "assetType", "asset_type"),
+        client_id=_first(fields, "clientId", "client_id"),
+        campaign_id=_first(fields, "campaignId", "campaign_id"),
+        tags=_tags(fields),
+    )

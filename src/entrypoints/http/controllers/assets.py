@@ -3,26 +3,30 @@ delete, and the bytes themselves (ranges, ETags) plus thumbnails."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, head, post
 from litestar.enums import RequestEncodingType
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from entrypoints.http.asset_dto import AssetLinks, AssetOut, BulkImportBody, BulkImportOut, UrlImportBody
+from entrypoints.http.asset_dto import (
+    AssetLinks,
+    AssetOut,
+    BulkImportBody,
+    BulkImportOut,
+    UploadOperation,
+    UrlImportBody,
+)
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
 from entrypoints.http.pagination import either
 from entrypoints.http.streaming import serve_blob
-from entrypoints.http.uploads import read_json, read_multipart
+from entrypoints.http.uploads import draft_from_form, read_json, read_multipart
 from v3core.errors import UnsupportedMediaType
 from v3core.ports.blobs import BlobStore
 from v3core.ports.storage import PageRequest
 from v3core.services.assets import (
-    AssetDraft,
     AssetFilters,
     DeleteAsset,
     GetAsset,
@@ -34,63 +38,12 @@ from v3core.services.assets import (
 )
 
 AnyRequest = Request[Any, Any, Any]
-_TEXT = Schema(type=OpenAPIType.STRING)
-
-
-@dataclass
-class UploadOperation(Operation):
-    """Documents the body ``create_asset`` reads itself: multipart with a file, or JSON with a url."""
-
-    def __post_init__(self) -> None:
-        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": _TEXT}
-        multipart = Schema(
-            type=OpenAPIType.OBJECT,
-            properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY), **fields},
-            required=["file"],
-        )
-        url = Schema(
-            type=OpenAPIType.OBJECT,
-            properties={"url": Schema(type=OpenAPIType.STRING, max_length=2048), **fields},
-            required=["url"],
-        )
-        self.request_body = RequestBody(
-            required=True,
-            content={
-                "multipart/form-data": OpenAPIMediaType(schema=multipart),
-                "application/json": OpenAPIMediaType(schema=url),
-            },
-        )
-
-
 Query = Annotated[str | None, QueryParameter()]
 UPLOAD_DESCRIPTION = (
     "multipart/form-data with `file` plus optional name, type, clientId, campaignId, tags "
     "(repeated or comma-separated), streamed to disk while hashed and size-checked; "
     "or application/json with `url` and the fields of /assets/from-url."
 )
-
-
-def _first(fields: dict[str, list[str]], *names: str) -> str | None:
-    for name in names:
-        values = [v.strip() for v in fields.get(name, []) if v.strip()]
-        if values:
-            return values[0]
-    return None
-
-
-def _tags(fields: dict[str, list[str]]) -> tuple[str, ...]:
-    return tuple(t for value in fields.get("tags", []) for t in value.split(","))
-
-
-def _draft(owner: str, fields: dict[str, list[str]]) -> AssetDraft:
-    return AssetDraft(
-        owner_id=owner,
-        name=_first(fields, "name"),
-        declared_type=_first(fields, "type", "assetType", "asset_type"),
-        client_id=_first(fields, "clientId", "client_id"),
-        campaign_id=_first(fields, "campaignId", "campaign_id"),
-        tags=_tags(fields),
-    )
 
 
 class AssetController(Controller):
@@ -121,7 +74,7 @@ class AssetController(Controller):
         elif media_type == RequestEncodingType.MULTI_PART:
             fields, staged = await read_multipart(request, upload_asset)
             try:
-                draft = _draft(owner_id(request), fields)
+                draft = draft_from_form(owner_id(request), fields)
             except BaseException:
                 await upload_asset.discard(staged)
                 raise
