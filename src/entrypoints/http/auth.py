@@ -1,7 +1,7 @@
 """Authentication on every API route: ``Authorization: Bearer <API key or JWT>`` or ``X-API-Key``.
 
 Routes opt out with ``opt={"public": True}`` (health, docs, login) or by path
-(``PUBLIC_PATHS``). The authenticated ``Principal`` is ``request.user``; handlers read
+(``PUBLIC_PREFIXES``). The authenticated ``Principal`` is ``request.user``; handlers read
 the tenant with ``owner_id(request)``.
 """
 
@@ -11,18 +11,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
-from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
-from litestar.types import ASGIApp
+from litestar.middleware import DefineMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from v3core.services.accounts import Authenticate, Principal
 
 PUBLIC_OPT = "public"
 """Handler ``opt`` key: ``opt={PUBLIC_OPT: True}`` serves the route without credentials."""
 
-PUBLIC_PATHS = ["^/docs", "^/schema", "^/bench/"]
-"""Path patterns served without credentials (documentation, benchmark)."""
+PUBLIC_PREFIXES = ("/docs", "/schema", "/bench/")
+"""Path prefixes served without credentials (documentation, schema, benchmark)."""
 
 
 def credential_of(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
@@ -38,31 +37,37 @@ def credential_of(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return api_key
 
 
-class CredentialAuthenticationMiddleware(AbstractAuthenticationMiddleware):
-    """Resolves the credential through the ``Authenticate`` use case (one indexed lookup)."""
+class CredentialAuthenticationMiddleware:
+    """Resolves the credential through the ``Authenticate`` use case (one indexed lookup) and
+    sets ``scope["user"]`` to the ``Principal``; public routes and CORS preflights pass."""
 
-    def __init__(self, app: ASGIApp, authenticate: Authenticate, **options: Any) -> None:
-        super().__init__(app, **options)
+    def __init__(self, app: ASGIApp, authenticate: Authenticate) -> None:
+        self.app = app
         self._authenticate = authenticate
 
-    async def authenticate_request(
-        self, connection: ASGIConnection[Any, Any, Any, Any]
-    ) -> AuthenticationResult:
-        credential = credential_of(connection.scope["headers"])
-        if credential is None:
-            raise NotAuthorizedException("missing credentials: send Authorization: Bearer <key> or X-API-Key")
-        principal = await self._authenticate.execute(credential)
-        return AuthenticationResult(user=principal, auth=credential)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_public(scope):
+            credential = credential_of(scope["headers"])
+            if credential is None:
+                raise NotAuthorizedException(
+                    "missing credentials: send Authorization: Bearer <key> or X-API-Key"
+                )
+            scope["user"] = await self._authenticate.execute(credential)
+            scope["auth"] = credential
+        await self.app(scope, receive, send)
+
+
+def _is_public(scope: Scope) -> bool:
+    return (
+        bool(scope["route_handler"].opt.get(PUBLIC_OPT))
+        or scope.get("method") == "OPTIONS"
+        or scope["path"].startswith(PUBLIC_PREFIXES)
+    )
 
 
 def auth_middleware(authenticate: Authenticate) -> DefineMiddleware:
     """The middleware definition for ``Litestar(middleware=[...])``."""
-    return DefineMiddleware(
-        CredentialAuthenticationMiddleware,
-        authenticate=authenticate,
-        exclude=PUBLIC_PATHS,
-        exclude_from_auth_key=PUBLIC_OPT,
-    )
+    return DefineMiddleware(CredentialAuthenticationMiddleware, authenticate=authenticate)
 
 
 def owner_id(request: Request[Any, Any, Any]) -> str:

@@ -8,9 +8,9 @@ scope, and is echoed as a response header by ``echo_request_id`` (a ``before_sen
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
-from datetime import UTC, datetime
+import time
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -66,7 +66,7 @@ def request_id(scope: Scope) -> str:
     """This request's id: the caller's ``X-Request-ID`` if it looks sane, else a new one."""
     found: str | None = scope.get(_SCOPE_KEY)  # type: ignore[assignment]
     if found is None:
-        found = _incoming_request_id(scope) or uuid.uuid4().hex
+        found = _incoming_request_id(scope) or os.urandom(16).hex()
         scope[_SCOPE_KEY] = found  # type: ignore[literal-required]
     return found
 
@@ -87,9 +87,19 @@ async def echo_request_id(message: Message, scope: Scope) -> None:
         message["headers"] = headers
 
 
+_last_stamp: tuple[int, str] = (-1, "")
+
+
 def now_iso() -> str:
-    """The current UTC time, ISO 8601 with a ``Z``."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The current UTC time, ISO 8601 with milliseconds and a ``Z`` (formatted once per ms)."""
+    global _last_stamp
+    millis = time.time_ns() // 1_000_000
+    stamp = _last_stamp
+    if millis != stamp[0]:
+        seconds, ms = divmod(millis, 1000)
+        stamp = (millis, f"{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(seconds))}.{ms:03d}Z")
+        _last_stamp = stamp
+    return stamp[1]
 
 
 def meta_for(request: Request[Any, Any, Any], **fields: Any) -> Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, post
+from litestar.openapi import ResponseSpec
 from litestar.params import JSONBody
 
 from entrypoints.http.auth import PUBLIC_OPT
@@ -28,6 +29,7 @@ class AuthController(Controller):
         opt={PUBLIC_OPT: True},
         status_code=200,
         security=[],
+        responses={401: ResponseSpec(data_container=Envelope[None], description="invalid email or password")},
     )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginBody], login: Inject[Login]
