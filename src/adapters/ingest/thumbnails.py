@@ -28,7 +28,10 @@ class PillowThumbnailer(Thumbnailer):
         return await asyncio.to_thread(self._render, source.path, kind)
 
     def _render(self, path: str, kind: AssetType) -> StagedFile | None:
-        image = _image_frame(path) if kind is AssetType.IMAGE else _video_frame(path)
+        try:
+            image = _image_frame(path) if kind is AssetType.IMAGE else _video_frame(path)
+        except (OSError, ValueError, av.FFmpegError, Image.DecompressionBombError):
+            return None  # undecodable content has no preview (the route answers 404)
         if image is None:
             return None
         fd, out = tempfile.mkstemp(prefix="v3-thumb-", suffix=".jpg", dir=self._dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -216,3 +217,23 @@ async def test_start_up_sweeps_staged_files_left_by_a_crash(staging_dir: Path) -
     os.utime(old, (0, 0))
     assert stager.remove_stale(3600) == 1
     assert leftovers(staging_dir) == ["v3-stage-fresh"]
+
+
+async def test_simultaneous_identical_uploads_store_the_bytes_once(
+    ctx: AssetContext, owner: str, store: InMemoryStore, blobs: InMemoryBlobStore
+) -> None:
+    data = samples.image("PNG", size=(32, 32))
+    first, second = await asyncio.gather(upload(ctx, owner, data, "a.png"), upload(ctx, owner, data, "b.png"))
+    assert first.blob_id == second.blob_id
+    assert (len(blobs.blobs), store.blob_refs[first.blob_id].refcount) == (1, 2)
+
+
+async def test_a_delete_racing_an_identical_upload_keeps_the_bytes(
+    ctx: AssetContext, owner: str, blobs: InMemoryBlobStore
+) -> None:
+    data = samples.image("GIF", size=(16, 16))
+    old = await upload(ctx, owner, data, "old.gif")
+    new, _ = await asyncio.gather(
+        upload(ctx, owner, data, "new.gif"), DeleteAsset(ctx).execute(owner, old.id)
+    )
+    assert blobs.blobs[new.blob_id] == data
