@@ -50,6 +50,9 @@ UPSTREAM_OPERATIONS = frozenset(
 )
 """Operations that call an upstream service (URL import, AI planner) while the client waits."""
 
+EXTRA_STATUSES = {"login": {401}}
+"""Failures beyond the ones ``_statuses`` derives (a public operation that checks a password)."""
+
 _METHODS = ("get", "put", "post", "delete", "patch")
 
 
@@ -104,6 +107,7 @@ def _statuses(method: str, operation: Operation, public: bool) -> set[int]:
         statuses |= {413, 415}
     if method in ("post", "put", "delete") and not public:
         statuses.add(409)
+    statuses |= EXTRA_STATUSES.get(operation.operation_id or "", set())
     if operation.operation_id in UPSTREAM_OPERATIONS:
         statuses |= {429, 502, 504}
     if _is_streamed(operation):
@@ -116,6 +120,9 @@ def _streamed_statuses(operation: Operation) -> None:
         return
     responses = operation.responses or {}
     content = responses["200"].content  # type: ignore[union-attr]
+    if content and "application/octet-stream" in content:  # the stored asset's own type
+        content = {"*/*": content["application/octet-stream"]}
+        responses["200"].content = content  # type: ignore[union-attr]
     responses["206"] = OpenAPIResponse(description="Partial content (single Range)", content=content)
     responses["304"] = OpenAPIResponse(description="Not modified (If-None-Match matched the ETag)")
 

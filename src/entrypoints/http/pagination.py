@@ -17,12 +17,14 @@ from v3core.errors import ValidationFailed
 from v3core.ports.storage import PageRequest
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**63 - 1
+"""The largest offset a database accepts (a signed 64-bit integer); beyond it answers 422."""
 DEFAULT_LIMIT = 100
 
 
 def provide_page(
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
-    offset: Annotated[int, QueryParameter(ge=0, description="Items to skip")] = 0,
+    offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET, description="Items to skip")] = 0,
 ) -> PageRequest:
     """The page a list request asks for."""
     return PageRequest(limit=limit, offset=offset)

@@ -1,0 +1,91 @@
+"""A dedicated app for schemathesis, with alice and one of each of her resources.
+
+Schemathesis drives the app in-process through its ASGI transport, which runs the
+app's lifespan on an event loop thread of its own; so this is not the session ``api``
+fixture (whose objects live on pytest's loop). Alice is made by a startup hook on that
+loop (users have no HTTP route); her resources are made over HTTP like a user would.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import schemathesis
+from litestar import Litestar
+from schemathesis.python import asgi
+
+from adapters.sqlalchemy.migrate import upgrade_database
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
+from tests.e2e.conftest import e2e_settings
+from tests.e2e.security.world import API, brief, png
+from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
+
+EMAIL = "fuzz-alice@example.test"
+
+
+@attrs.define
+class FuzzTarget:
+    """The app under fuzzing, alice's auth headers and the ids of her resources."""
+
+    app: Litestar
+    headers: dict[str, str] = attrs.Factory(dict)
+    ids: dict[str, str] = attrs.Factory(dict)
+    answered: dict[str, set[int]] = attrs.Factory(dict)
+    """Statuses seen per operation id (proof the fuzzer got past auth and lookups)."""
+
+
+def _make_resources(target: FuzzTarget) -> None:
+    with asgi.get_client(target.app) as http:
+        http.headers.update(target.headers)
+        client = http.post(f"{API}/clients", json={"name": "Fuzz Co"}).json()["data"]
+        campaign = http.post(f"{API}/campaigns", json={"clientId": client["id"], "name": "Fuzz"})
+        asset = http.post(f"{API}/assets", files={"file": ("logo.png", png(), "image/png")})
+        job = http.post(f"{API}/jobs", json=brief(client["id"]), headers={"Prefer": "wait=20"})
+        assert job.status_code == 201, job.text
+        target.ids.update(
+            client_id=client["id"],
+            campaign_id=campaign.json()["data"]["id"],
+            asset_id=asset.json()["data"]["id"],
+            job_id=job.json()["data"]["id"],
+            scene_ref=job.json()["data"]["scenes"][0]["id"],
+        )
+
+
+def _app_with_alice(container: Container) -> FuzzTarget:
+    target = FuzzTarget(create_app(container))
+
+    async def make_alice() -> None:
+        await container.create_user().execute(CreateUserCommand(EMAIL))
+        issued = await container.issue_api_key().execute(IssueApiKeyCommand(EMAIL))
+        target.headers["Authorization"] = f"Bearer {issued.secret}"
+
+    target.app.on_startup.append(make_alice)
+    return target
+
+
+@pytest.fixture(scope="session", params=["memory", "sqlite"])
+def fuzz_target(request: pytest.FixtureRequest) -> Iterator[FuzzTarget]:
+    """The app on in-memory storage or its own SQLite file, started on schemathesis' loop."""
+    data_dir = Path(tempfile.mkdtemp(prefix="v3-fuzz-"))
+    url = "memory://"
+    if request.param == "sqlite":
+        url = f"sqlite:///{data_dir / 'fuzz.db'}"
+        upgrade_database(url)
+    target = _app_with_alice(build_container(e2e_settings(url, data_dir)))
+    with asgi.get_client(target.app):  # runs the lifespan (startup hooks) once
+        pass
+    _make_resources(target)
+    yield target
+    asgi.shutdown_lifespans()
+
+
+@pytest.fixture(scope="session")
+def fuzz_schema(fuzz_target: FuzzTarget) -> Any:
+    """The app's own OpenAPI document, loaded through the app."""
+    return schemathesis.openapi.from_asgi("/schema/openapi.json", fuzz_target.app)
