@@ -45,8 +45,9 @@ class NoQueueEngine(Exception):
 async def recover(container: Container, runner: ProcrastinateTaskRunner) -> tuple[int, int]:
     """Requeue tasks of dead workers, then resubmit unfinished jobs with no task; the counts."""
     stalled = await runner.retry_stalled_jobs()
-    resumed = await ResumeUnfinishedJobs(container.uow_factory(), runner.when_idle()).execute()
-    return stalled, resumed
+    idle = runner.when_idle()
+    await ResumeUnfinishedJobs(container.uow_factory(), idle).execute()
+    return stalled, idle.submitted
 
 
 async def run_workers(

@@ -105,9 +105,9 @@ class ProcrastinateTaskRunner(TaskRunner):
         rows = await self.app.connector.execute_query_all_async(_ACTIVE_TASKS, lock=job_id)
         return [int(row["id"]) for row in rows]
 
-    def when_idle(self) -> TaskRunner:
+    def when_idle(self) -> SubmitWhenIdle:
         """This runner, but ``submit`` does nothing for a job that already has an active task."""
-        return _SubmitWhenIdle(self)
+        return SubmitWhenIdle(self)
 
     async def work(
         self,
@@ -158,14 +158,18 @@ class ProcrastinateTaskRunner(TaskRunner):
         await self._handler(kind, job_id)
 
 
-class _SubmitWhenIdle(TaskRunner):
+class SubmitWhenIdle(TaskRunner):
+    """Submits only for jobs with no queued or running task; counts what it submitted."""
+
     def __init__(self, runner: ProcrastinateTaskRunner) -> None:
         self._runner = runner
+        self.submitted = 0
 
     async def submit(self, kind: TaskKind, job_id: str) -> None:
         if not await self._runner.has_active_task(job_id):
             log.warning("job %s had no queued task: resubmitting %s", job_id, kind.value)
             await self._runner.submit(kind, job_id)
+            self.submitted += 1
 
     async def cancel(self, job_id: str) -> None:
         await self._runner.cancel(job_id)
