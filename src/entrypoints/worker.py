@@ -121,6 +121,8 @@ def run_worker_command(
     settings = load_settings()
     if settings.task_runner != TaskRunnerKind.PROCRASTINATE:
         raise click.ClickException(EMBEDDED_DEFAULT)
+    if not queues or not set(queues) <= set(WORK_QUEUES):
+        raise click.BadParameter(f"pick among {', '.join(WORK_QUEUES)}", param_hint="--queues")
     concurrency = concurrency or settings.worker_concurrency
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     upgrade_database(settings.database_url)
