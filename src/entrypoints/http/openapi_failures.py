@@ -53,7 +53,7 @@ UPSTREAM_OPERATIONS = frozenset(
 EXTRA_STATUSES = {"login": {401}}
 """Failures beyond the ones ``_statuses`` derives (a public operation that checks a password)."""
 
-_METHODS = ("get", "put", "post", "delete", "patch")
+_METHODS = ("get", "head", "put", "post", "delete", "patch")
 
 
 def _failure_schemas() -> dict[str, Schema]:
