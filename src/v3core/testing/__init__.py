@@ -1,0 +1,1 @@
+"""The property-based test harness: strategies, fakes and the job workflow state machine."""
