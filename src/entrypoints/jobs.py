@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from adapters.planners.anthropic_planner import AnthropicScenePlanner
-from adapters.planners.openai_planner import OpenAIScenePlanner
 from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.tasks.inprocess import InProcessTaskRunner
@@ -33,15 +31,21 @@ def make_planner(settings: Settings) -> ScenePlanner:
         "timeout_seconds": settings.ai_timeout_seconds,
         "max_retries": settings.ai_max_retries,
     }
+    # The SDKs are imported only when chosen: importing both costs seconds of start-up.
     if settings.ai_provider == AiProvider.OPENAI:
+        from adapters.planners.openai_planner import OpenAIScenePlanner
+
         return OpenAIScenePlanner(**options)  # type: ignore[arg-type]
+    from adapters.planners.anthropic_planner import AnthropicScenePlanner
+
     return AnthropicScenePlanner(**options)  # type: ignore[arg-type]
 
 
 async def close_planner(planner: ScenePlanner) -> None:
     """Close an SDK client's connection pool (app shutdown)."""
-    if isinstance(planner, OpenAIScenePlanner | AnthropicScenePlanner):
-        await planner.aclose()
+    aclose = getattr(planner, "aclose", None)
+    if aclose is not None:
+        await aclose()
 
 
 def make_rules(settings: Settings) -> PlanningRules:
