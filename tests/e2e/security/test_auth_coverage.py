@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 
 from tests.e2e.conftest import Api
-from tests.e2e.security.world import API, PUBLIC_OPERATIONS, World, body_for, operations
+from tests.e2e.security.world import API, PUBLIC_OPERATIONS, World, body_for, json_of, operations
 from v3core.services.accounts import IssueApiKeyCommand, RevokeApiKeyCommand
 
 
@@ -38,7 +38,9 @@ async def _bad_credentials(api: Api) -> dict[str, dict[str, str]]:
 def _is_unauthorized_envelope(response: Any) -> bool:
     if response.status_code != 401:
         return False
-    body = response.json()
+    if response.request.method == "HEAD":
+        return response.headers.get("www-authenticate") == "Bearer"
+    body = json_of(response)
     meta = body.get("meta", {})
     return (
         body.get("data") is None

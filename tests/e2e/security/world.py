@@ -20,7 +20,7 @@ API = "/api/v3"
 PUBLIC_OPERATIONS = frozenset({"health", "ready", "login"})
 """Operations served without credentials (docs and schema are not in the schema)."""
 
-METHODS = ("get", "post", "put", "patch", "delete")
+METHODS = ("get", "head", "post", "put", "patch", "delete")
 
 
 def png(size: tuple[int, int] = (8, 6)) -> bytes:
@@ -148,6 +148,15 @@ def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "updateScene": {"description": "Taken over", "duration": 5},
         "regenerateScene": {"feedback": "make it bob's"},
     }
+
+
+def json_of(response: Any) -> dict[str, Any]:
+    """The JSON body of ``response``; ``{}`` for a HEAD request or a non-JSON body."""
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    if response.request.method == "HEAD" or not is_json:
+        return {}
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def body_for(op: Operation, ids: dict[str, str]) -> dict[str, Any] | None:
