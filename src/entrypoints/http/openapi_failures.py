@@ -4,7 +4,7 @@ Litestar documents a 400 in its own exception shape; the app answers every failu
 the envelope (``errors.py``) with the statuses of SPEC §3. ``document_failures`` rewrites
 the document once, when the app is built: a ``Failure`` schema (data null, error string,
 meta with a code), the statuses each operation can answer, ``security: []`` on public
-operations, and the bodies Litestar cannot infer (streamed upload, Server-Sent Events).
+operations, and the Server-Sent Events body Litestar cannot infer.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from litestar.openapi.spec import (
     Operation,
     PathItem,
     Reference,
-    RequestBody,
     Schema,
 )
 from litestar.openapi.spec.enums import OpenAPIType
@@ -127,24 +126,7 @@ def _streamed_statuses(operation: Operation) -> None:
     responses["304"] = OpenAPIResponse(description="Not modified (If-None-Match matched the ETag)")
 
 
-def _special_bodies(operation: Operation) -> None:
-    if operation.operation_id == "createAsset" and operation.request_body is None:
-        fields = {
-            n: Schema(type=OpenAPIType.STRING) for n in ("name", "type", "clientId", "campaignId", "tags")
-        }
-        upload = Schema(
-            type=OpenAPIType.OBJECT,
-            required=["file"],
-            properties={"file": Schema(type=OpenAPIType.STRING, format="binary"), **fields},  # type: ignore[arg-type]
-        )
-        url = Reference(ref="#/components/schemas/UrlImportBody")
-        operation.request_body = RequestBody(
-            required=True,
-            content={
-                "multipart/form-data": OpenAPIMediaType(schema=upload),
-                "application/json": OpenAPIMediaType(schema=url),
-            },
-        )
+def _event_stream_body(operation: Operation) -> None:
     if operation.operation_id == "streamJobEvents" and operation.responses:
         operation.responses["200"] = OpenAPIResponse(
             description="Server-Sent Events (`event: job`, data a JSON status and progress)",
@@ -177,7 +159,7 @@ def document_failures(openapi: OpenAPI, public_operations: Iterable[str]) -> Non
         is_public = operation.operation_id in public
         if is_public:
             operation.security = []
-        _special_bodies(operation)
+        _event_stream_body(operation)
         _streamed_statuses(operation)
         responses = operation.responses if operation.responses is not None else {}
         for status in sorted(_statuses(method, operation, is_public)):
