@@ -27,7 +27,7 @@ from entrypoints.http.envelope import echo_request_id
 from entrypoints.http.errors import EXCEPTION_HANDLERS
 from entrypoints.http.openapi_failures import document_app_failures
 from entrypoints.http.pagination import PAGE_DEPENDENCY
-from entrypoints.http.request import V3Request, reject_repeated_query_parameters
+from entrypoints.http.request import V3Request, check_request
 from entrypoints.http.uploads import MAX_JSON_BYTES
 
 API_PREFIX = "/api/v3"
@@ -92,7 +92,7 @@ def create_app(container: Container | None = None) -> Litestar:
         middleware=[auth_middleware(container.authenticate())],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id],
-        before_request=reject_repeated_query_parameters,
+        before_request=check_request,
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=openapi_config(),

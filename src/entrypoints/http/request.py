@@ -5,6 +5,9 @@ A JSON body that cannot be decoded is the client's fault (400).
 Litestar turns ``msgspec.DecodeError`` into a 400 but lets two other decoding failures
 through as 500s: invalid UTF-8 inside a string (``UnicodeDecodeError``) and nesting
 deeper than the interpreter's recursion limit (``RecursionError``).
+
+``check_request`` (the app's ``before_request``) refuses what Litestar would quietly
+accept: a query parameter given twice (422) and a non-JSON body sent to a JSON handler (415).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from typing import Any
 from litestar import Request
 from litestar.exceptions import ClientException
 
-from v3core.errors import ValidationFailed
+from v3core.errors import UnsupportedMediaType, ValidationFailed
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class V3Request(Request[Any, Any, Any]):
@@ -30,15 +35,36 @@ class V3Request(Request[Any, Any, Any]):
             raise ClientException("the JSON body nests too deeply") from None
 
 
-async def reject_repeated_query_parameters(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook: a query parameter sent twice is ambiguous, answered 422 naming it.
+async def check_request(request: Request[Any, Any, Any]) -> None:
+    """``before_request`` hook of the app: the checks below, before any parameter is parsed."""
+    if request.scope.get("query_string"):
+        reject_repeated_query_parameters(request)
+    if request.method in _BODY_METHODS:
+        reject_non_json_bodies(request)
+
+
+def reject_repeated_query_parameters(request: Request[Any, Any, Any]) -> None:
+    """A query parameter sent twice is ambiguous: 422 naming it.
 
     Litestar would silently keep the last value; no operation takes a list in the query.
     """
-    if not request.scope.get("query_string"):
-        return
     seen: set[str] = set()
     for name, _ in request.query_params.multi_items():
         if name in seen:
             raise ValidationFailed.at(("query", name), "given more than once")
         seen.add(name)
+
+
+def reject_non_json_bodies(request: Request[Any, Any, Any]) -> None:
+    """A body declared as something other than JSON, sent to a handler that reads JSON: 415.
+
+    A body without a ``Content-Type`` is read as JSON; handlers that read their own body
+    (the upload) take no ``data`` parameter and are not concerned.
+    """
+    if "data" not in request.route_handler.parsed_fn_signature.parameters:
+        return
+    if request.headers.get("content-length") == "0":
+        return
+    media_type, _ = request.content_type
+    if media_type and media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(f"send the body as application/json, not {media_type}")

@@ -73,18 +73,42 @@ async def test_invalid_utf8_in_a_json_body_answers_400_or_422(api: Api) -> None:
     assert await _count(api, headers, "clients") == 0
 
 
-async def test_a_body_that_is_not_json_answers_4xx_and_stores_nothing(api: Api) -> None:
+async def test_a_body_declared_as_something_else_than_json_answers_415_and_stores_nothing(
+    api: Api,
+) -> None:
     headers = await api.new_tenant("content-type")
     for content_type, raw in (
         ("application/x-www-form-urlencoded", b"name=Acme"),
-        ("text/plain", b"Acme"),
+        ("text/plain", b'{"name": "Acme"}'),
         ("application/xml", b"<client><name>Acme</name></client>"),
+        ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="name"\r\n\r\nA'),
     ):
         response = await api.client.post(
             f"{API}/clients", content=raw, headers={**headers, "Content-Type": content_type}
         )
-        assert _is_failure(response, 400, 415, 422), (content_type, response.status_code)
+        assert _is_failure(response, 415), (content_type, response.status_code)
+        assert response.json()["meta"]["code"] == "unsupported_media_type"
     assert await _count(api, headers, "clients") == 0
+
+
+async def test_a_json_body_with_a_json_type_or_none_is_accepted(api: Api) -> None:
+    headers = await api.new_tenant("json-types")
+    for content_type in (
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/merge-patch+json",
+    ):
+        response = await api.client.post(
+            f"{API}/clients", content=b'{"name": "Acme"}', headers={**headers, "Content-Type": content_type}
+        )
+        assert response.status_code == 201, (content_type, response.text)
+    assert await _count(api, headers, "clients") == 3
+
+
+async def test_a_repeated_query_parameter_answers_422_naming_it(api: Api) -> None:
+    response = await api.client.get(f"{API}/jobs?campaignId=a&campaignId=b", headers=api.alice)
+    assert _is_failure(response, 422)
+    assert response.json()["meta"]["details"][0]["loc"] == ["query", "campaignId"]
 
 
 async def test_an_upload_that_is_neither_multipart_nor_json_answers_415(api: Api) -> None:
