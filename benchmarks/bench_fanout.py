@@ -194,7 +194,19 @@ def main() -> None:
     finally:
         server.stop()
         fake.stop()
-    report(args, runs, env.get("WORKER_CONCURRENCY", "default (32)"), len(fake.requests_to(OPENAI_PATH)))
+    report(
+        args,
+        runs,
+        env.get("WORKER_CONCURRENCY", f"default ({default_concurrency()})"),
+        len(fake.requests_to(OPENAI_PATH)),
+    )
+
+
+def default_concurrency() -> int:
+    """The app's ``WORKER_CONCURRENCY`` default."""
+    from entrypoints.settings import Settings  # noqa: PLC0415
+
+    return Settings.model_fields["worker_concurrency"].default  # type: ignore[no-any-return]
 
 
 def free_port() -> int:

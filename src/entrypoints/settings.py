@@ -66,7 +66,8 @@ class Settings(BaseSettings):
     s3_bucket_name: str | None = None
     s3_region: str | None = None
 
-    worker_concurrency: int = Field(default=32, ge=1, le=256)
+    worker_concurrency: int = Field(default=64, ge=1, le=256)
+    """Planning tasks at once per process; they wait on the AI, so 100 jobs need few 1 s waves."""
     task_runner: TaskRunnerKind = TaskRunnerKind.INPROCESS
     enable_bench_route: bool = False
 
