@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import statistics
@@ -27,6 +28,8 @@ from typing import Any
 
 import attrs
 import httpx
+
+from entrypoints.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -52,8 +55,6 @@ def storyboard_reply(delay: float) -> Any:
         {"duration": 7.5, "description": f"Scene {n}", "script": f"Line {n}", "shotType": "wide"}
         for n in range(1, 5)
     ]
-    import dataclasses
-
     return dataclasses.replace(openai_completion(json.dumps({"scenes": scenes})), delay=delay)
 
 
@@ -204,8 +205,6 @@ def main() -> None:
 
 def default_concurrency() -> int:
     """The app's ``WORKER_CONCURRENCY`` default."""
-    from entrypoints.settings import Settings  # noqa: PLC0415
-
     return Settings.model_fields["worker_concurrency"].default  # type: ignore[no-any-return]
 
 
