@@ -49,7 +49,7 @@ class SqlAlchemyApiKeyRepository(ApiKeyRepository):
         await self._tx.execute(sa.insert(api_keys).values(api_key_values(key)))
 
     async def get_by_hash(self, key_hash: str) -> ApiKey | None:
-        row = (await self._tx.execute(_by_hash(), {"key_hash": key_hash})).first()
+        row = await self._tx.fetch_first(_by_hash(), {"key_hash": key_hash})
         return api_key_from_row(row) if row is not None else None
 
     async def list_for_user(self, user_id: str) -> Sequence[ApiKey]:

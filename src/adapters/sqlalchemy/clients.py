@@ -45,9 +45,7 @@ class SqlAlchemyClientRepository(ClientRepository):
         await self._tx.execute(sa.insert(clients).values(client_values(client)))
 
     async def get(self, owner_id: str, client_id: str) -> Client | None:
-        row = (
-            await self._tx.execute(by_id(clients, "owner_id"), {"id": client_id, "scope": owner_id})
-        ).first()
+        row = await self._tx.fetch_first(by_id(clients, "owner_id"), {"id": client_id, "scope": owner_id})
         return client_from_row(row) if row is not None else None
 
     async def update(self, client: Client) -> None:
