@@ -51,9 +51,9 @@ class PlanStoryboard:
         try:
             assets = await self._import_urls(job)
             step = FailedStep.STORYBOARD_GENERATION
-            await self._report(
-                job_id, progress("planning", 25, f"Planning with the {self.planner.name} planner", 2)
-            )
+            planning = progress("planning", 25, f"Planning with the {self.planner.name} planner", 2)
+            if assets is None or not await self._report(job_id, planning):
+                return  # cancelled meanwhile: no AI call is paid for
             async with self.uow() as uow:
                 current = tuple(to_draft(s) for s in await uow.scenes.list_for_job(job_id))
             drafts = await self._plan(job, assets, current)
@@ -78,17 +78,20 @@ class PlanStoryboard:
             await uow.commit()
             return job
 
-    async def _report(self, job_id: str, value: Progress) -> None:
+    async def _report(self, job_id: str, value: Progress) -> bool:
+        """Record progress; False when the job is no longer planning (cancelled)."""
         async with self.uow() as uow:
             job = await uow.jobs.get_any(job_id)
             if job is None or job.status != JobStatus.STORYBOARD_PROCESSING:
-                return
+                return False
             job.progress = value
             job.updated_at = self.clock.now()
             await uow.jobs.update(job)
             await uow.commit()
+            return True
 
-    async def _import_urls(self, job: Job) -> list[Asset]:
+    async def _import_urls(self, job: Job) -> list[Asset] | None:
+        """The job's assets with the brief's URLs imported; None once the job stopped planning."""
         async with self.uow() as uow:
             assets = list(await uow.assets.get_many(job.owner_id, job.asset_ids))
         done = {a.source_url for a in assets if a.source_url}
@@ -108,19 +111,21 @@ class PlanStoryboard:
             )
             assets.append(asset)
             done.add(item.url)
-            await self._attach(job, asset, index)
+            if not await self._attach(job, asset, index):
+                return None
         return assets
 
-    async def _attach(self, job: Job, asset: Asset, index: int) -> None:
+    async def _attach(self, job: Job, asset: Asset, index: int) -> bool:
         async with self.uow() as uow:
             stored = await uow.jobs.get_any(job.id)
-            if stored is None:
-                return
+            if stored is None or stored.status != JobStatus.STORYBOARD_PROCESSING:
+                return False
             stored.asset_ids = (*stored.asset_ids, asset.id)
             stored.progress = progress("importing_assets", 5 + index, f"Imported {asset.name}", 1)
             await uow.jobs.update(stored)
             await uow.commit()
             job.asset_ids = stored.asset_ids
+            return True
 
     async def _plan(
         self, job: Job, assets: Sequence[Asset], current: tuple[SceneDraft, ...]
