@@ -86,3 +86,16 @@ async def test_a_401_asks_for_a_bearer_token(api: Api) -> None:
     response = await api.client.get(f"{API}/clients")
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.headers["x-request-id"] == response.json()["meta"]["requestId"]
+
+
+async def test_the_schema_marks_exactly_the_public_operations_as_needing_no_credentials(
+    openapi: dict[str, Any],
+) -> None:
+    assert openapi["security"] == [{"BearerAuth": []}, {"ApiKeyHeader": []}]
+    open_ops = {
+        op["operationId"]
+        for item in openapi["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("security") == []
+    }
+    assert open_ops == PUBLIC_OPERATIONS
