@@ -7,6 +7,7 @@ container by naming a parameter after the provider (see ``entrypoints.http.di``)
 from __future__ import annotations
 
 from litestar import Litestar, Router, get
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -99,7 +100,7 @@ def create_app(container: Container | None = None) -> Litestar:
         request_class=V3Request,
         request_max_body_size=MAX_JSON_BYTES,  # uploads stream past it with their own cap
         compression_config=None,
-        state={"container": container},
+        state=State({"container": container}),
         debug=False,
     )
     document_app_failures(app)
