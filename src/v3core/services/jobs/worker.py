@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import attrs
 
 from v3core.lifecycle import FailedStep
@@ -17,6 +19,9 @@ _STEP = {
     TaskKind.RENDER_VIDEO: FailedStep.VIDEO_RENDERING,
 }
 
+FAIL_RETRY_DELAYS: tuple[float, ...] = (0.5, 2.0, 5.0)
+"""Seconds between attempts to record a crash: the crash may be the database going away."""
+
 
 @attrs.frozen
 class RunJobTask:
@@ -26,9 +31,14 @@ class RunJobTask:
     clock: Clock
     plan: PlanStoryboard
     render: RenderVideo
+    retry_delays: tuple[float, ...] = FAIL_RETRY_DELAYS
 
     async def execute(self, kind: TaskKind, job_id: str) -> None:
-        """Run the task; unexpected errors fail the job with code ``internal_error``."""
+        """Run the task; unexpected errors fail the job with code ``internal_error``.
+
+        Recording the failure is retried after each of ``retry_delays`` (a briefly
+        unreachable database must not leave the job processing).
+        """
         try:
             if kind == TaskKind.PLAN_STORYBOARD:
                 await self.plan.execute(job_id)
@@ -36,5 +46,14 @@ class RunJobTask:
                 await self.render.execute(job_id)
         except Exception as error:
             message = f"unexpected error in {kind.value}: {type(error).__name__}"
-            await fail_job(self.uow, self.clock, job_id, _STEP[kind], "internal_error", message)
+            await self._fail(job_id, _STEP[kind], message)
             raise
+
+    async def _fail(self, job_id: str, step: FailedStep, message: str) -> None:
+        for delay in self.retry_delays:
+            try:
+                await fail_job(self.uow, self.clock, job_id, step, "internal_error", message)
+                return
+            except Exception:
+                await asyncio.sleep(delay)
+        await fail_job(self.uow, self.clock, job_id, step, "internal_error", message)
