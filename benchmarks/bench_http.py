@@ -1,4 +1,4 @@
-"""HTTP benchmark (QUALITY.md): an authenticated ``GET /api/v3/clients/{id}`` against a bare route.
+"""HTTP benchmark (QUALITY.md): authenticated ``GET /api/v3/clients/{id}`` and ``/jobs/{id}`` vs a bare route.
 
 Starts ``v3 serve`` on a fresh SQLite database (one user, one API key, one client), drives
 it with ``wrk`` (installed with apt-get when missing: a Python load generator would
@@ -105,6 +105,27 @@ def create_client(base: str, key: str) -> str:
         return str(json.load(response)["data"]["id"])
 
 
+def create_job(base: str, key: str, client_id: str) -> str:
+    """POST a job with a five-scene storyboard (waiting for planning); its id."""
+    body = {
+        "context": {"clientId": client_id},
+        "adBasics": {"product": "P", "targetAudience": "A", "keyMessage": "M", "callToAction": "C"},
+        "creative": {"direction": {"style": "S"}},
+        "advanced": {"sceneCount": 5},
+    }
+    request = urllib.request.Request(
+        f"{base}/api/v3/jobs",
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json", "Prefer": "wait=30"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        data = json.load(response)["data"]
+    if len(data["scenes"]) != 5:
+        raise SystemExit(f"expected a 5-scene storyboard, got {data['status']} with {len(data['scenes'])}")
+    return str(data["id"])
+
+
 def _ms(text: str) -> float:
     """wrk's latency text (``812.00us``, ``3.52ms``, ``1.20s``, ``1.00m``) in milliseconds."""
     found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
@@ -175,10 +196,12 @@ def main() -> None:
             base = f"http://127.0.0.1:{args.port}"
             startup = wait_until_up(base)
             client_id = create_client(base, key)
+            job_id = create_job(base, key, client_id)
             auth = [f"Authorization: Bearer {key}"]
             targets = [
                 ("GET /bench/hello (bare)", f"{base}/bench/hello", []),
                 ("GET /api/v3/clients/{id} (API key)", f"{base}/api/v3/clients/{client_id}", auth),
+                ("GET /api/v3/jobs/{id} (5 scenes, API key)", f"{base}/api/v3/jobs/{job_id}", auth),
             ]
             warm = argparse.Namespace(connections=args.connections, duration=2)
             for name, url, headers in targets:
