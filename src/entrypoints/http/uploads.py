@@ -21,6 +21,7 @@ from multipart import (  # type: ignore[import-untyped]
     PushMultipartParser,
 )
 
+from entrypoints.http.request import reject_nul_characters
 from v3core.errors import PayloadTooLarge, ValidationFailed
 from v3core.ports.blobs import StagedFile
 from v3core.services.assets import AssetDraft, UploadAsset
@@ -64,9 +65,12 @@ async def _text(events: AsyncIterator[Event], name: str) -> str:
         if len(data) > MAX_FIELD_BYTES:
             raise ValidationFailed.at((name,), f"a form field holds at most {MAX_FIELD_BYTES} bytes")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationFailed.at((name,), "the field is not valid UTF-8") from None
+    if "\x00" in text:
+        raise ValidationFailed.at((name,), "the field may not contain NUL characters")
+    return text
 
 
 async def read_multipart(
@@ -107,6 +111,7 @@ async def read_json(request: Request[Any, Any, Any], type_: type[Any]) -> Any:
         body += chunk
         if len(body) > MAX_JSON_BYTES:
             raise PayloadTooLarge(f"a JSON body holds at most {MAX_JSON_BYTES} bytes")
+    reject_nul_characters(bytes(body))
     try:
         return msgspec.json.decode(bytes(body), type=type_)
     except msgspec.ValidationError as exc:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar.testing import AsyncTestClient
 
-from tests.e2e.conftest import Api
+from entrypoints.container import build_container
+from entrypoints.http.app import create_app
+from tests.e2e.conftest import Api, e2e_settings
 from tests.e2e.security.world import API, World, brief, png, upload_png
 
 
@@ -175,3 +179,43 @@ async def test_a_dry_run_naming_another_tenants_asset_reveals_nothing_about_it(
         return response.status_code, data and {k: v for k, v in data.items() if k != "validUntil"}
 
     assert await estimate(world.ids["asset_id"]) == await estimate("no-such-asset")
+
+
+async def _nul_requests(api: Api, headers: dict[str, str]) -> list[Any]:
+    json_headers = {**headers, "Content-Type": "application/json"}
+    return [
+        await api.client.post(f"{API}/clients", content=b'{"name": "a\\u0000b"}', headers=json_headers),
+        await api.client.post(
+            f"{API}/clients", content=b'{"name": "ok", "metadata": {"\\u0000": 1}}', headers=json_headers
+        ),
+        await api.client.post(
+            f"{API}/assets", content=b'{"url": "https://example.test/a\\u0000.png"}', headers=json_headers
+        ),
+        await api.client.get(f"{API}/clients/a%00b", headers=headers),
+        await api.client.get(f"{API}/assets?tag=a%00b", headers=headers),
+        await api.client.post(
+            f"{API}/assets",
+            files={"file": ("logo.png", png(), "image/png")},
+            data={"name": "a\x00b"},
+            headers=headers,
+        ),
+    ]
+
+
+async def test_nul_characters_answer_422_and_store_nothing(api: Api) -> None:
+    headers = await api.new_tenant("nul")
+    for response in await _nul_requests(api, headers):
+        assert _is_failure(response, 422), (response.request.url, response.status_code, response.text[:200])
+    assert await _count(api, headers, "clients") == 0
+    assert await _count(api, headers, "assets") == 0
+
+
+@pytest.mark.postgres
+async def test_nul_characters_answer_422_on_postgresql_too(postgres_url: str, tmp_path: Path) -> None:
+    container = build_container(e2e_settings(postgres_url, tmp_path))
+    async with AsyncTestClient(create_app(container)) as client:
+        api = Api(client, container, {}, {})
+        headers = await api.new_tenant("pg-nul")
+        for response in await _nul_requests(api, headers):
+            assert _is_failure(response, 422), (response.request.url, response.status_code)
+        assert await _count(api, headers, "clients") == 0
