@@ -18,6 +18,7 @@ import click
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container
+from entrypoints.demo import demo
 from entrypoints.settings import Settings
 from entrypoints.storage import MEMORY_URL
 from v3core.errors import DomainError
@@ -211,3 +212,6 @@ def openapi(output: Path | None) -> None:
     else:
         output.write_text(text + "\n")
         click.echo(f"wrote {output}")
+
+
+main.add_command(demo)

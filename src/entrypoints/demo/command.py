@@ -1,0 +1,111 @@
+"""The ``v3 demo`` command: settings for a throw-away embedded database, run, report.
+
+Client with brand colours → campaign → a generated product image ingested as an asset →
+a job from a brief → storyboard table → one scene regenerated with feedback → approval →
+render with a progress bar → the MP4 copied to ``--output``, whose path is the last line.
+Runs offline (template planner, local animatic renderer, in-process background work) on a
+throw-away SQLite file unless ``--database-url`` names another database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from adapters.sqlalchemy.migrate import upgrade_database
+from entrypoints.container import Container, build_container, close_container
+from entrypoints.demo.display import DemoFailed
+from entrypoints.demo.workflow import run_demo
+from entrypoints.settings import AiProvider, BlobStorageType, Settings
+from entrypoints.storage import MEMORY_URL
+from v3core.errors import DomainError
+from v3core.model import Job
+
+DEFAULT_OUTPUT = Path("v3-demo.mp4")
+ContainerHook = Callable[[Container], None]
+
+
+def demo_settings(database_url: str | None, work_dir: Path) -> Settings:
+    """The embedded default, whatever the environment says: a SQLite file in ``work_dir`` (or
+    ``database_url``), blobs in that database, the template planner, scratch space in ``work_dir``."""
+    return Settings(
+        database_url=database_url or f"sqlite:///{work_dir / 'demo.db'}",
+        data_dir=work_dir,
+        blob_storage_type=BlobStorageType.DATABASE,
+        ai_provider=AiProvider.TEMPLATE,
+        jwt_secret=secrets.token_urlsafe(32),
+    )
+
+
+def execute_demo(
+    settings: Settings,
+    output: Path,
+    console: Console,
+    duration: float = 15.0,
+    customise: ContainerHook | None = None,
+) -> Job:
+    """Migrate, build a container (``customise`` may override providers), run the demo, close.
+
+    A failed job or a refused use case becomes a ``click.ClickException`` (exit status 1)
+    carrying the error code and message.
+    """
+    if not settings.database_url.startswith(MEMORY_URL):
+        settings.ensure_database_directory()
+        upgrade_database(settings.database_url)
+
+    async def runner() -> Job:
+        container = build_container(settings)
+        if customise is not None:
+            customise(container)
+        try:
+            return await run_demo(container, console, output, duration)
+        finally:
+            await close_container(container)
+
+    try:
+        return asyncio.run(runner())
+    except DemoFailed as failure:
+        raise click.ClickException(str(failure)) from failure
+    except DomainError as error:
+        raise click.ClickException(f"{error.code}: {error.message}") from error
+
+
+@click.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Where to write the rendered MP4.",
+)
+@click.option(
+    "--database-url",
+    default=None,
+    help="Keep the demo's data in this database (migrated first). "
+    "Default: a temporary SQLite file, deleted afterwards. DATABASE_URL is not read.",
+)
+@click.option(
+    "--duration",
+    type=click.FloatRange(5, 120),
+    default=15.0,
+    show_default=True,
+    help="Requested video length in seconds.",
+)
+def demo(output: Path, database_url: str | None, duration: float) -> None:
+    """Run the whole workflow end to end on the embedded default and write the rendered MP4."""
+    console = Console(highlight=False)
+    with tempfile.TemporaryDirectory(prefix="v3-demo-") as work:
+        settings = demo_settings(database_url, Path(work))
+        console.print(f"V3 demo on {settings.database_url} (template planner, local renderer)")
+        job = execute_demo(settings, output, console, duration)
+    console.print(
+        f"job {job.id} {job.status.value}: {job.video_duration:.2f} s video, "
+        f"cost {job.cost.actual:.4f} {job.cost.currency}"
+    )
+    click.echo(str(output.resolve()))
