@@ -45,9 +45,7 @@ class InProcessTaskRunner(TaskRunner):
     async def join(self) -> None:
         """Wait until no task is running (tests and graceful shutdown; wrap in a timeout)."""
         while self._running:
-                await asyncio.gather(
-                    *{t for ts in self._running.values() for t in ts}, return_exceptions=True
-                )
+            await asyncio.gather(*{t for ts in self._running.values() for t in ts}, return_exceptions=True)
 
     async def shutdown(self) -> None:
         """Cancel everything still running; the jobs resume on the next start."""

@@ -13,8 +13,12 @@ from v3core.testing.workflow import WorkflowKit, WorkflowServices
 
 SEED_BODY: dict[str, Any] = {
     "context": {"clientId": "set-by-test"},
-    "adBasics": {"product": "Smart Watch", "targetAudience": "Tech enthusiasts",
-                 "keyMessage": "Stay connected", "callToAction": "Buy Now"},
+    "adBasics": {
+        "product": "Smart Watch",
+        "targetAudience": "Tech enthusiasts",
+        "keyMessage": "Stay connected",
+        "callToAction": "Buy Now",
+    },
     "creative": {"direction": {"style": "Modern and sleek"}},
 }
 
@@ -24,7 +28,9 @@ class World:
 
     def __init__(self) -> None:
         self.planner = ScriptedPlanner(TemplateScenePlanner())
-        self.svc = WorkflowServices(WorkflowKit(uow=InMemoryUnitOfWork.factory(InMemoryStore()), planner=self.planner))
+        self.svc = WorkflowServices(
+            WorkflowKit(uow=InMemoryUnitOfWork.factory(InMemoryStore()), planner=self.planner)
+        )
         self.owner_id = ""
         self.client_id = ""
 

@@ -99,10 +99,18 @@ async def test_regenerating_one_scene_honours_constraints_and_keeps_the_others(w
     job_id = await _ready_job(world)
     async with world.svc.kit.uow() as uow:
         before = await uow.scenes.list_for_job(job_id)
-    result = await world.svc.act.execute(JobActionCommand(
-        world.owner_id, job_id, "regenerate_scene",
-        {"sceneNumber": 2, "feedback": "more energy", "constraints": {"duration": 4, "shotType": "closeup"}},
-    ))
+    result = await world.svc.act.execute(
+        JobActionCommand(
+            world.owner_id,
+            job_id,
+            "regenerate_scene",
+            {
+                "sceneNumber": 2,
+                "feedback": "more energy",
+                "constraints": {"duration": 4, "shotType": "closeup"},
+            },
+        )
+    )
     assert result.scene is not None
     assert (result.scene.number, result.scene.duration, result.scene.shot_type) == (2, 4.0, "close-up")
     async with world.svc.kit.uow() as uow:
