@@ -10,13 +10,14 @@ throw-away SQLite file unless ``--database-url`` names another database.
 from __future__ import annotations
 
 import asyncio
-import secrets
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
+from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container
@@ -39,7 +40,6 @@ def demo_settings(database_url: str | None, work_dir: Path) -> Settings:
         data_dir=work_dir,
         blob_storage_type=BlobStorageType.DATABASE,
         ai_provider=AiProvider.TEMPLATE,
-        jwt_secret=secrets.token_urlsafe(32),
     )
 
 
@@ -76,6 +76,13 @@ def execute_demo(
         raise click.ClickException(f"{error.code}: {error.message}") from error
 
 
+def _shown(database_url: str) -> str:
+    """The URL with any password masked."""
+    if database_url.startswith(MEMORY_URL):
+        return database_url
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
 @click.command()
 @click.option(
     "--output",
@@ -100,12 +107,14 @@ def execute_demo(
 def demo(output: Path, database_url: str | None, duration: float) -> None:
     """Run the whole workflow end to end on the embedded default and write the rendered MP4."""
     console = Console(highlight=False)
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="v3-demo-") as work:
         settings = demo_settings(database_url, Path(work))
-        console.print(f"V3 demo on {settings.database_url} (template planner, local renderer)")
+        where = _shown(database_url) if database_url else "a temporary SQLite file (deleted afterwards)"
+        console.print(f"V3 demo on {where}; template planner, local animatic renderer")
         job = execute_demo(settings, output, console, duration)
     console.print(
         f"job {job.id} {job.status.value}: {job.video_duration:.2f} s video, "
-        f"cost {job.cost.actual:.4f} {job.cost.currency}"
+        f"cost {job.cost.actual:.4f} {job.cost.currency}, done in {time.monotonic() - started:.1f} s"
     )
     click.echo(str(output.resolve()))

@@ -1,0 +1,1 @@
+"""`v3 demo`, run end to end."""
