@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.files import sweep_stale
 from adapters.tasks.inprocess import InProcessTaskRunner
 from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
@@ -14,6 +17,9 @@ from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
 from v3core.services.jobs import ResumeUnfinishedJobs, RunJobTask
 from v3core.storyboard import PlanningRules
+
+STALE_RENDER_SECONDS = 3600.0
+"""Scratch files of renders untouched this long belong to a process that died."""
 
 DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
 
@@ -64,6 +70,7 @@ def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
     """The local animatic renderer, working under ``DATA_DIR/render``."""
     work_dir = settings.data_dir / "render"
     work_dir.mkdir(parents=True, exist_ok=True)
+    sweep_stale(work_dir, older_than_seconds=STALE_RENDER_SECONDS, now=time.time())
     return AnimaticRenderer(blobs, work_dir)
 
 

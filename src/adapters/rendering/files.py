@@ -42,3 +42,28 @@ def publish(output: Path, work_dir: Path, job_id: str) -> tuple[Path, int]:
 def open_for_writing(target: Path) -> BinaryIO:
     """``target`` opened for binary writing (truncated)."""
     return target.open("wb")
+
+
+def sweep_stale(work_dir: Path, older_than_seconds: float, now: float) -> int:
+    """Remove scratch folders and unpublished videos left by renders that died (a killed process).
+
+    Only entries untouched for ``older_than_seconds`` go, so renders of other live processes
+    sharing ``work_dir`` are safe. Returns how many entries were removed.
+    """
+    if not work_dir.is_dir():
+        return 0
+    removed = 0
+    for entry in work_dir.iterdir():
+        is_ours = entry.name.startswith(".render-") or entry.suffix == ".mp4"
+        try:
+            stale = now - entry.stat().st_mtime > older_than_seconds
+        except FileNotFoundError:
+            continue
+        if not (is_ours and stale):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed += 1
+    return removed
