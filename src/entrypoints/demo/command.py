@@ -23,7 +23,7 @@ from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.demo.display import DemoFailed
 from entrypoints.demo.workflow import run_demo
-from entrypoints.settings import AiProvider, BlobStorageType, Settings
+from entrypoints.settings import AiProvider, BlobStorageType, Settings, TaskRunnerKind
 from entrypoints.storage import MEMORY_URL
 from v3core.errors import DomainError
 from v3core.model import Job
@@ -34,12 +34,14 @@ ContainerHook = Callable[[Container], None]
 
 def demo_settings(database_url: str | None, work_dir: Path) -> Settings:
     """The embedded default, whatever the environment says: a SQLite file in ``work_dir`` (or
-    ``database_url``), blobs in that database, the template planner, scratch space in ``work_dir``."""
+    ``database_url``), blobs in that database, the template planner, in-process background work,
+    scratch space in ``work_dir``. ``DATABASE_URL`` and friends are deliberately not read."""
     return Settings(
         database_url=database_url or f"sqlite:///{work_dir / 'demo.db'}",
         data_dir=work_dir,
         blob_storage_type=BlobStorageType.DATABASE,
         ai_provider=AiProvider.TEMPLATE,
+        task_runner=TaskRunnerKind.INPROCESS,
     )
 
 
