@@ -18,41 +18,19 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 from PIL import Image
 
+from adapters.blobs.memory import InMemoryBlobStore
 from adapters.rendering import AnimaticRenderer, pipeline
 from adapters.rendering.encoder import available_codec
-from v3core.ports.blobs import BlobStore
 from v3core.ports.renderer import RenderAsset, RenderRequest, RenderScene
 
 RUNS = 3
 TICK = 0.005
-
-
-class DictBlobStore(BlobStore):
-    """Blob bytes in memory, streamed in 64 KiB chunks."""
-
-    def __init__(self) -> None:
-        self.blobs: dict[str, bytes] = {}
-
-    async def put_file(self, blob_id: str, path: str, size: int) -> None:
-        self.blobs[blob_id] = await asyncio.to_thread(Path(path).read_bytes)
-
-    async def read(self, blob_id: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
-        data = self.blobs[blob_id]
-        for offset in range(0, len(data), 65_536):
-            yield data[offset : offset + 65_536]
-
-    async def exists(self, blob_id: str) -> bool:
-        return blob_id in self.blobs
-
-    async def delete(self, blob_id: str) -> None:
-        self.blobs.pop(blob_id, None)
 
 
 def photo(seed: int) -> bytes:
@@ -66,7 +44,7 @@ def photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-def storyboard(blobs: DictBlobStore) -> RenderRequest:
+def storyboard(blobs: InMemoryBlobStore) -> RenderRequest:
     blobs.blobs["photo-1"], blobs.blobs["photo-2"] = photo(1), photo(2)
     first = RenderAsset("a1", "photo-1", "image", "image/jpeg", 1920, 1080)
     second = RenderAsset("a2", "photo-2", "image", "image/jpeg", 1920, 1080)
@@ -172,7 +150,7 @@ def row(label: str, total: float, results: list[tuple[float, float, list[float]]
 
 
 async def main() -> None:
-    blobs = DictBlobStore()
+    blobs = InMemoryBlobStore()
     request = storyboard(blobs)
     total = sum(scene.duration for scene in request.scenes)
     threaded: list[tuple[float, float, list[float]]] = []

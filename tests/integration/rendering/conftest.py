@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,34 +12,17 @@ import av
 import pytest
 from PIL import Image
 
+from adapters.blobs.memory import InMemoryBlobStore
 from adapters.rendering import AnimaticRenderer
-from v3core.ports.blobs import BlobStore
 
 
-class FakeBlobStore(BlobStore):
-    """Blob bytes in a dict, read back in small chunks like a real store."""
-
-    def __init__(self) -> None:
-        self.blobs: dict[str, bytes] = {}
+class FakeBlobStore(InMemoryBlobStore):
+    """The shipped in-memory store, plus ``add`` to put bytes under their sha256."""
 
     def add(self, data: bytes) -> str:
         blob_id = hashlib.sha256(data).hexdigest()
         self.blobs[blob_id] = data
         return blob_id
-
-    async def put_file(self, blob_id: str, path: str, size: int) -> None:
-        self.blobs[blob_id] = read_bytes(path)
-
-    async def read(self, blob_id: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
-        data = self.blobs[blob_id][start : None if end is None else end + 1]
-        for offset in range(0, len(data), 16_384):
-            yield data[offset : offset + 16_384]
-
-    async def exists(self, blob_id: str) -> bool:
-        return blob_id in self.blobs
-
-    async def delete(self, blob_id: str) -> None:
-        self.blobs.pop(blob_id, None)
 
 
 def read_bytes(path: str) -> bytes:
