@@ -18,6 +18,7 @@ from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
 from entrypoints import assets as asset_wiring
 from entrypoints import jobs as job_wiring
+from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from v3core.services import accounts, campaigns, clients, jobs
@@ -136,6 +137,12 @@ class Container(containers.DeclarativeContainer):
     )
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
+    job_reads = providers.Singleton(
+        JobReads,
+        get_job,
+        list_jobs,
+        providers.Callable(lambda links: links.base_url.rstrip("/"), asset_links),
+    )
     regenerate_scene = providers.Singleton(
         jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices
     )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sqlalchemy.fastread import first_row
+from adapters.sqlalchemy.fastread import all_rows, first_row
 from v3core.errors import Conflict
 from v3core.ports.storage import Page, PageRequest
 
@@ -63,6 +63,10 @@ class Transaction(Protocol):
     async def scalar(self, statement: sa.Executable, params: Mapping[str, Any] | None = None) -> Any: ...
     async def fetch_first(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> Any:
         """The first row of a long-lived (module-level or cached) SELECT, or ``None``."""
+        ...
+
+    async def fetch_all(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[Any]:
+        """Every row of a long-lived (module-level or cached) SELECT."""
         ...
 
 
@@ -110,6 +114,9 @@ class AsyncTransaction(_Health, Transaction):
 
     async def fetch_first(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> Any:
         return (await self.execute(statement, params)).first()
+
+    async def fetch_all(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[Any]:
+        return list(await self.execute(statement, params))
 
 
 def _is_busy(error: sa.exc.OperationalError) -> bool:
@@ -159,6 +166,12 @@ class InlineSqliteTransaction(_Health, Transaction):
         self.check()
         connection = self.connection
         return await self._retrying(lambda: first_row(connection, statement, params))
+
+    async def fetch_all(self, statement: sa.Select[Any], params: Mapping[str, Any]) -> list[Any]:
+        """Straight on the driver connection (``fastread``)."""
+        self.check()
+        connection = self.connection
+        return await self._retrying(lambda: all_rows(connection, statement, params))
 
     async def execute(self, statement: sa.Executable, params: Params = None) -> CursorResult[Any]:
         self.check()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -70,6 +71,7 @@ def make_inline_sqlite_engine(database_url: str, **options: Any) -> sa.Engine:
     options.setdefault("poolclass", sa.pool.QueuePool)
     options.setdefault("pool_size", 8)
     options.setdefault("max_overflow", -1)
+    options.setdefault("json_deserializer", msgspec.json.decode)
     engine = sa.create_engine(url, **options)
     sa.event.listen(engine, "connect", _set_inline_pragmas)
     return engine
@@ -86,6 +88,9 @@ def make_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for ``database_url``; SQLite connections get WAL, foreign keys,
     a busy timeout and synchronous=NORMAL; PostgreSQL sessions run in UTC."""
     url = async_url(database_url)
+    # JSON documents (briefs, costs, scene metadata) are read on every job read; msgspec
+    # parses them several times faster than the standard library.
+    options.setdefault("json_deserializer", msgspec.json.decode)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **options)
         sa.event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)

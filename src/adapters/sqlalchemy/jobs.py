@@ -34,7 +34,7 @@ class SqlAlchemyJobRepository(JobRepository):
         await self._tx.execute(sa.insert(jobs).values(job_values(job)))
 
     async def get(self, owner_id: str, job_id: str) -> Job | None:
-        row = (await self._tx.execute(by_id(jobs, "owner_id"), {"id": job_id, "scope": owner_id})).first()
+        row = await self._tx.fetch_first(by_id(jobs, "owner_id"), {"id": job_id, "scope": owner_id})
         return job_from_row(row) if row is not None else None
 
     async def get_any(self, job_id: str) -> Job | None:
@@ -121,7 +121,7 @@ class SqlAlchemySceneRepository(SceneRepository):
         self._tx = tx
 
     async def list_for_job(self, job_id: str) -> Sequence[Scene]:
-        return [scene_from_row(r) for r in await self._tx.execute(_scenes_of_job(), {"job_id": job_id})]
+        return [scene_from_row(r) for r in await self._tx.fetch_all(_scenes_of_job(), {"job_id": job_id})]
 
     async def get(self, job_id: str, scene_id: str) -> Scene | None:
         row = (await self._tx.execute(by_id(scenes, "job_id"), {"id": scene_id, "scope": job_id})).first()

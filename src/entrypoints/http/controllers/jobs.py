@@ -13,7 +13,6 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
-from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Envelope, ok, ok_page
@@ -27,6 +26,7 @@ from entrypoints.http.job_dto import (
     SceneOut,
     SceneRegenerated,
 )
+from entrypoints.http.job_reads import JobReads
 from entrypoints.http.pagination import either
 from entrypoints.http.streaming import serve_blob
 from v3core.errors import NotFound
@@ -39,11 +39,9 @@ from v3core.services.jobs import (
     CreateJob,
     CreateJobCommand,
     EstimateJobCost,
-    GetJob,
     JobActionCommand,
     JobFilters,
     JobView,
-    ListJobs,
 )
 
 AnyRequest = Request[Any, Any, Any]
@@ -60,11 +58,11 @@ def prefer_wait(header: str | None) -> float:
     return min(float(match.group(1)), MAX_WAIT_SECONDS) if match else 0.0
 
 
-async def wait_for_storyboard(get_job: GetJob, owner: str, job_id: str, seconds: float) -> JobView | None:
+async def wait_for_storyboard(reads: JobReads, owner: str, job_id: str, seconds: float) -> JobView | None:
     """The job once planning is over, or ``None`` if it still plans after ``seconds``."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
-        view = await get_job.execute(owner, job_id)
+        view = await reads.view(owner, job_id)
         if view.job.status not in _PLANNING:
             return view
         if asyncio.get_running_loop().time() >= deadline:
@@ -72,7 +70,7 @@ async def wait_for_storyboard(get_job: GetJob, owner: str, job_id: str, seconds:
         await asyncio.sleep(POLL_SECONDS)
 
 
-def _event(job: Job, base_url: str) -> JobEventOut:
+def _event(job: Job, reads: JobReads) -> JobEventOut:
     p = job.progress
     return JobEventOut(
         job_id=job.id,
@@ -80,7 +78,7 @@ def _event(job: Job, base_url: str) -> JobEventOut:
         progress=ProgressOut(p.stage, p.percent, p.message, p.current_step, p.total_steps),
         error=job.error.message if job.error else None,
         error_code=job.error.code if job.error else None,
-        video_url=f"{base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None,
+        video_url=reads.video_url(job),
         version=job.version,
         updated_at=job.updated_at,
     )
@@ -117,8 +115,7 @@ class JobController(Controller):
         request: AnyRequest,
         data: JSONBody[JobCreate],
         create_job: Inject[CreateJob],
-        get_job: Inject[GetJob],
-        asset_links: Inject[AssetLinks],
+        job_reads: Inject[JobReads],
     ) -> Response[Envelope[JobOut]]:
         owner = owner_id(request)
         key = request.headers.get("idempotency-key")
@@ -129,12 +126,11 @@ class JobController(Controller):
         status = 202 if view.created else 200
         wait = prefer_wait(request.headers.get("prefer"))
         if wait > 0:
-            waited = await wait_for_storyboard(get_job, owner, view.job.id, wait)
+            waited = await wait_for_storyboard(job_reads, owner, view.job.id, wait)
             if waited is not None:
                 view, status = waited, 201
                 headers["Preference-Applied"] = f"wait={wait:g}"
-        out = JobOut.of(view.job, view.scenes, asset_links.base_url)
-        response = ok(request, out, status)
+        response = ok(request, job_reads.out(view.job, view.scenes), status)
         response.headers.update(headers)
         return response
 
@@ -143,8 +139,7 @@ class JobController(Controller):
         self,
         request: AnyRequest,
         page: Inject[PageRequest],
-        list_jobs: Inject[ListJobs],
-        asset_links: Inject[AssetLinks],
+        job_reads: Inject[JobReads],
         client_id: Annotated[
             str | None, QueryParameter(name="clientId", description="Only this client's")
         ] = None,
@@ -162,8 +157,8 @@ class JobController(Controller):
             campaign_id=either(campaign_id, campaign_id_snake, "campaignId"),
             status=status.value if status else None,
         )
-        found = await list_jobs.execute(owner_id(request), page, filters)
-        items = [JobOut.of(j, [], asset_links.base_url) for j in found.items]
+        found = await job_reads.list_jobs.execute(owner_id(request), page, filters)
+        items = [job_reads.out(j) for j in found.items]
         return ok_page(request, items, found.total, page)
 
     @get("/{job_id:str}", operation_id="getJob", summary="Get a job with its scenes")
@@ -171,11 +166,10 @@ class JobController(Controller):
         self,
         request: AnyRequest,
         job_id: FromPath[str],
-        get_job: Inject[GetJob],
-        asset_links: Inject[AssetLinks],
+        job_reads: Inject[JobReads],
     ) -> Response[Envelope[JobOut]]:
-        view = await get_job.execute(owner_id(request), job_id)
-        return ok(request, JobOut.of(view.job, view.scenes, asset_links.base_url))
+        view = await job_reads.view(owner_id(request), job_id)
+        return ok(request, job_reads.out(view.job, view.scenes))
 
     @post(
         "/{job_id:str}/actions",
@@ -189,14 +183,13 @@ class JobController(Controller):
         job_id: FromPath[str],
         data: JSONBody[ActionBody],
         apply_job_action: Inject[ApplyJobAction],
-        asset_links: Inject[AssetLinks],
+        job_reads: Inject[JobReads],
     ) -> Response[Any]:
         command = JobActionCommand(owner_id(request), job_id, data.action, data.fields())
         result = await apply_job_action.execute(command)
         if result.scene is not None:
             return ok(request, SceneRegenerated(job_id, SceneOut.of(result.scene)))
-        view = result.view
-        return ok(request, JobOut.of(view.job, view.scenes, asset_links.base_url))
+        return ok(request, job_reads.out(result.view.job, result.view.scenes))
 
     @get(
         "/{job_id:str}/events",
@@ -207,12 +200,11 @@ class JobController(Controller):
         self,
         request: AnyRequest,
         job_id: FromPath[str],
-        get_job: Inject[GetJob],
-        asset_links: Inject[AssetLinks],
+        job_reads: Inject[JobReads],
     ) -> ServerSentEvent:
         owner = owner_id(request)
-        first = await get_job.execute(owner, job_id)
-        return ServerSentEvent(_job_events(get_job, owner, first.job, asset_links.base_url))
+        first = await job_reads.view(owner, job_id)
+        return ServerSentEvent(_job_events(job_reads, owner, first.job))
 
     @get(
         "/{job_id:str}/video",
@@ -224,18 +216,18 @@ class JobController(Controller):
         self,
         request: AnyRequest,
         job_id: FromPath[str],
-        get_job: Inject[GetJob],
+        job_reads: Inject[JobReads],
         get_asset: Inject[GetAsset],
         blob_store: Inject[BlobStore],
     ) -> Response[Any]:
         owner = owner_id(request)
-        job = (await get_job.execute(owner, job_id)).job
+        job = (await job_reads.view(owner, job_id)).job
         if job.video_asset_id is None:
             raise NotFound("video of job", job_id)
         return await serve_blob(request, blob_store, await get_asset.data(owner, job.video_asset_id))
 
 
-async def _job_events(get_job: GetJob, owner: str, job: Job, base_url: str) -> AsyncIterator[dict[str, str]]:
+async def _job_events(reads: JobReads, owner: str, job: Job) -> AsyncIterator[dict[str, str]]:
     """One event per observed change of status/progress; ends after a terminal state."""
     last: tuple[int, str, Any] | None = None
     while True:
@@ -245,12 +237,12 @@ async def _job_events(get_job: GetJob, owner: str, job: Job, base_url: str) -> A
             yield {
                 "event": "job",
                 "id": str(job.version),
-                "data": msgspec.json.encode(_event(job, base_url)).decode(),
+                "data": msgspec.json.encode(_event(job, reads)).decode(),
             }
         if job.status.is_terminal:
             return
         await asyncio.sleep(EVENT_POLL_SECONDS)
         try:
-            job = (await get_job.execute(owner, job.id)).job
+            job = (await reads.view(owner, job.id)).job
         except NotFound:
             return
