@@ -16,11 +16,10 @@ from typing import TypeVar
 
 import click
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.demo import demo
 from entrypoints.settings import Settings
-from entrypoints.storage import MEMORY_URL
+from entrypoints.storage import MEMORY_URL, prepare_database
 from v3core.errors import DomainError
 from v3core.services.accounts import (
     CreateUserCommand,
@@ -31,14 +30,6 @@ from v3core.services.accounts import (
 T = TypeVar("T")
 
 FIRST_USER_EMAIL = "admin@localhost"
-
-
-def prepare_database(settings: Settings) -> None:
-    """Create the SQLite folder and apply pending migrations (no-op in memory)."""
-    if settings.database_url.startswith(MEMORY_URL):
-        return
-    settings.ensure_database_directory()
-    upgrade_database(settings.database_url)
 
 
 def run_with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:

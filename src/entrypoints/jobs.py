@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, TypeAlias
 
 from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.inprocess import InProcessTaskRunner
-from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -20,6 +20,9 @@ from v3core.storyboard import PlanningRules
 
 STALE_RENDER_SECONDS = 3600.0
 """Scratch files of renders untouched this long belong to a process that died."""
+
+if TYPE_CHECKING:  # procrastinate is imported only when TASK_RUNNER chooses it
+    from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
 DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
 
@@ -74,13 +77,15 @@ def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
     return AnimaticRenderer(blobs, work_dir)
 
 
-AnyTaskRunner = InProcessTaskRunner | ProcrastinateTaskRunner
+AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"
 
 
 def make_task_runner(settings: Settings) -> AnyTaskRunner:
     """``TASK_RUNNER``: in-process (planning bounded by ``WORKER_CONCURRENCY``, one render at a
     time) or procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
     if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
+        from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
+
         return ProcrastinateTaskRunner(settings.database_url)
     return InProcessTaskRunner(
         {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}
@@ -93,7 +98,7 @@ def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactor
     The queue engine also gets its periodic resubmission scan: unfinished jobs with no
     queued or running task (``ResumeUnfinishedJobs`` through ``when_idle()``)."""
     runner.bind(worker.execute)
-    if isinstance(runner, ProcrastinateTaskRunner):
+    if not isinstance(runner, InProcessTaskRunner):
         runner.bind_reconcile(ResumeUnfinishedJobs(uow, runner.when_idle()).execute)
     return runner
 
@@ -101,7 +106,7 @@ def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactor
 async def start_background_work(runner: AnyTaskRunner, resume: ResumeUnfinishedJobs) -> None:
     """At ``v3 serve`` start. In-process: resubmit what the previous process left unfinished
     (it was the only process). Queue engine: open the queue; ``v3 worker`` does recovery."""
-    if isinstance(runner, ProcrastinateTaskRunner):
+    if not isinstance(runner, InProcessTaskRunner):
         await runner.open()
         return
     await resume.execute()

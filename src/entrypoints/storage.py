@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import attrs
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import open_database
+from adapters.sqlalchemy.revision import database_at_head
 from v3core.ports.storage import UnitOfWorkFactory
+
+if TYPE_CHECKING:
+    from entrypoints.settings import Settings
 
 MEMORY_URL = "memory://"
 """``DATABASE_URL`` value that keeps everything in process memory (tests, demos)."""
@@ -52,3 +57,19 @@ def sqlalchemy_storage(database_url: str) -> Storage:
     """
     database = open_database(database_url)
     return Storage(database.uow_factory, database.check, database.dispose, database.engine)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Create the SQLite folder and apply pending migrations (nothing to do in memory).
+
+    Alembic is imported only when the database is not already at the newest revision:
+    importing it is a good part of start-up time.
+    """
+    if settings.database_url.startswith(MEMORY_URL):
+        return
+    settings.ensure_database_directory()
+    if database_at_head(settings.database_url):
+        return
+    from adapters.sqlalchemy.migrate import upgrade_database
+
+    upgrade_database(settings.database_url)

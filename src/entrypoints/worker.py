@@ -21,11 +21,11 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.tasks.procrastinate_app import MAINTENANCE_QUEUE, PLANNING_QUEUE, RENDERING_QUEUE
 from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.settings import Settings, TaskRunnerKind
+from entrypoints.storage import prepare_database
 from v3core.services.jobs import ResumeUnfinishedJobs
 
 log = logging.getLogger("v3.worker")
@@ -125,7 +125,7 @@ def run_worker_command(
         raise click.BadParameter(f"pick among {', '.join(WORK_QUEUES)}", param_hint="--queues")
     concurrency = concurrency or settings.worker_concurrency
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    upgrade_database(settings.database_url)
+    prepare_database(settings)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -1,12 +1,12 @@
-"""Single-row reads of long-lived SELECT statements straight on the SQLite driver connection.
+"""Reads of long-lived SELECT statements straight on the SQLite driver connection.
 
-SQLAlchemy's execution path (execution context, result metadata, ``Row``) costs ~50 µs per
-statement; the SQLite query itself a few µs. For the hot authenticated reads (an API key
-by hash, a client or job by id, a job's scenes) ``first_row``/``all_rows`` compiles a statement once, then runs it on
-the DB-API connection the unit of work already holds (same transaction), converting the
-parameters and columns with the very bind and result processors SQLAlchemy would use.
-Only for statements built once (module level or ``functools.cache``): plans are cached
-per statement object and keep it alive.
+SQLAlchemy's execution path (execution context, result metadata, ``Row``) costs ~50 µs
+per statement; the SQLite query itself a few µs. For the hot authenticated reads (an API
+key by hash, a client or job by id, a job's scenes) ``first_row``/``all_rows`` compile a
+statement once, then run it on the DB-API connection the unit of work already holds
+(same transaction), converting parameters and columns with the very bind and result
+processors SQLAlchemy would use. Only for statements built once (module level or
+``functools.cache``): plans are cached per statement object and keep it alive.
 """
 
 from __future__ import annotations

@@ -19,12 +19,11 @@ import click
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.demo.display import DemoFailed
 from entrypoints.demo.workflow import run_demo
 from entrypoints.settings import AiProvider, BlobStorageType, Settings, TaskRunnerKind
-from entrypoints.storage import MEMORY_URL
+from entrypoints.storage import MEMORY_URL, prepare_database
 from v3core.errors import DomainError
 from v3core.model import Job
 
@@ -57,9 +56,7 @@ def execute_demo(
     A failed job or a refused use case becomes a ``click.ClickException`` (exit status 1)
     carrying the error code and message.
     """
-    if not settings.database_url.startswith(MEMORY_URL):
-        settings.ensure_database_directory()
-        upgrade_database(settings.database_url)
+    prepare_database(settings)
 
     async def runner() -> Job:
         container = build_container(settings)

@@ -16,14 +16,19 @@ from adapters.sqlalchemy.migrate import alembic_config, upgrade_database, upgrad
 from adapters.sqlalchemy.tables import metadata
 
 
+def _ours(name: str | None, type_: str, parent: object) -> bool:
+    """Objects of our schema: the queue engine's tables share the database by design."""
+    return not (name or "").startswith("procrastinate")
+
+
 async def _schema(url: str) -> tuple[set[str], list[Any], str | None]:
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
 
             def inspect(sync: sa.Connection) -> tuple[set[str], list[Any], str | None]:
-                context = MigrationContext.configure(sync, opts={"compare_type": True})
-                tables = set(sa.inspect(sync).get_table_names())
+                context = MigrationContext.configure(sync, opts={"compare_type": True, "include_name": _ours})
+                tables = {t for t in sa.inspect(sync).get_table_names() if _ours(t, "table", None)}
                 return tables, compare_metadata(context, metadata), context.get_current_revision()
 
             return await connection.run_sync(inspect)
