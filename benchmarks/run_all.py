@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "http": ["bench_http.py"],
+    "lists": ["bench_lists.py"],
     "render": ["bench_render.py"],
     "assets": ["bench_assets.py"],
     "fanout": ["bench_fanout.py"],
