@@ -18,14 +18,11 @@ from anthropic.types import ContentBlock, Message
 
 from adapters.planners.prompt import (
     build_prompt,
-    error_detail,
     output_schema,
-    parse_reply_text,
-    redact,
     schema_name,
-    status_error,
 )
-from v3core.errors import DomainError, UpstreamError, UpstreamTimeout
+from adapters.planners.replies import parse_reply_text, sdk_error
+from v3core.errors import DomainError
 from v3core.ports.planner import PlannerReply, PlanRequest, ScenePlanner, TokenUsage
 
 PROVIDER = "anthropic"
@@ -87,15 +84,14 @@ class AnthropicScenePlanner(ScenePlanner):
         )
 
     def _domain_error(self, exc: anthropic.AnthropicError) -> DomainError:
-        retries = f"after {self._max_retries} retries"
-        if isinstance(exc, anthropic.APITimeoutError):
-            return UpstreamTimeout(f"{PROVIDER} did not answer within {self._timeout:g} s ({retries})")
-        if isinstance(exc, anthropic.APIConnectionError):
-            return UpstreamError(f"{PROVIDER} could not be reached ({retries})")
-        if isinstance(exc, anthropic.APIStatusError):
-            detail = error_detail(exc.body, self._api_key)
-            return status_error(PROVIDER, exc.status_code, detail, self._max_retries)
-        return UpstreamError(f"{PROVIDER} call failed: {redact(str(exc), self._api_key)[:300]}")
+        return sdk_error(
+            anthropic,
+            exc,
+            provider=PROVIDER,
+            timeout=self._timeout,
+            retries=self._max_retries,
+            secret=self._api_key,
+        )
 
 
 def _raw_output(content: Sequence[ContentBlock]) -> object:

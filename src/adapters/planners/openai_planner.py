@@ -20,14 +20,11 @@ from openai.types.chat.completion_create_params import ResponseFormat
 from adapters.planners.prompt import (
     PromptMessages,
     build_prompt,
-    error_detail,
     output_schema,
-    parse_reply_text,
-    redact,
     schema_name,
-    status_error,
 )
-from v3core.errors import DomainError, UpstreamError, UpstreamTimeout
+from adapters.planners.replies import parse_reply_text, sdk_error
+from v3core.errors import DomainError
 from v3core.ports.planner import PlannerReply, PlanRequest, ScenePlanner, TokenUsage
 
 OutputFormat = Literal["json_schema", "json_object"]
@@ -111,15 +108,14 @@ class OpenAIScenePlanner(ScenePlanner):
         return PlannerReply(raw=parse_reply_text(text), model=completion.model or self._model, usage=usage)
 
     def _domain_error(self, exc: openai.OpenAIError) -> DomainError:
-        retries = f"after {self._max_retries} retries"
-        if isinstance(exc, openai.APITimeoutError):
-            return UpstreamTimeout(f"{PROVIDER} did not answer within {self._timeout:g} s ({retries})")
-        if isinstance(exc, openai.APIConnectionError):
-            return UpstreamError(f"{PROVIDER} could not be reached ({retries})")
-        if isinstance(exc, openai.APIStatusError):
-            detail = error_detail(exc.body, self._api_key)
-            return status_error(PROVIDER, exc.status_code, detail, self._max_retries)
-        return UpstreamError(f"{PROVIDER} call failed: {redact(str(exc), self._api_key)[:300]}")
+        return sdk_error(
+            openai,
+            exc,
+            provider=PROVIDER,
+            timeout=self._timeout,
+            retries=self._max_retries,
+            secret=self._api_key,
+        )
 
 
 def _rejects_json_schema(exc: openai.BadRequestError) -> bool:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import attrs
 import pytest
 
-from adapters.planners.prompt import build_prompt, output_schema, parse_reply_text, redact
+from adapters.planners.prompt import build_prompt, output_schema
+from adapters.planners.replies import parse_reply_text, redact
 from v3core.ports.planner import PlanMode, PlanRequest
 from v3core.storyboard import SceneConstraints, SceneDraft
 
