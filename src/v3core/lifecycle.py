@@ -87,6 +87,26 @@ _RETRY_TARGET: Mapping[FailedStep, JobStatus] = {
 }
 
 
+STATUS_ALIASES: Mapping[str, JobStatus] = {
+    "storyboard_review": JobStatus.STORYBOARD_READY,
+    "in_progress": JobStatus.VIDEO_PROCESSING,
+    "rendering": JobStatus.VIDEO_PROCESSING,
+}
+"""The older docs' status names (``progress.stage`` tells rendering apart)."""
+
+
+def parse_status(name: str) -> JobStatus:
+    """The status named by ``name`` (case-insensitive; the older names accepted)."""
+    key = name.strip().lower()
+    if key in STATUS_ALIASES:
+        return STATUS_ALIASES[key]
+    try:
+        return JobStatus(key)
+    except ValueError:
+        known = ", ".join(s.value for s in JobStatus)
+        raise ValidationFailed.at(("query", "status"), f"unknown status {name!r}; known: {known}") from None
+
+
 def parse_action(name: str) -> JobAction:
     """The user action named by ``name`` (case-insensitive, aliases accepted)."""
     key = name.strip().lower().replace("-", "_").replace(" ", "_")

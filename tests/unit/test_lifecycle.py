@@ -31,3 +31,12 @@ def test_action_names_are_case_insensitive_and_accept_the_old_aliases() -> None:
 def test_cancel_is_allowed_in_every_non_terminal_state() -> None:
     for status in JobStatus:
         assert ("cancel" in allowed_actions(status)) is (not status.is_terminal)
+
+
+def test_the_older_status_names_map_to_the_current_ones() -> None:
+    from v3core.lifecycle import parse_status
+
+    assert parse_status("storyboard_review") is JobStatus.STORYBOARD_READY
+    assert parse_status("RENDERING") is JobStatus.VIDEO_PROCESSING
+    assert parse_status("in_progress") is JobStatus.VIDEO_PROCESSING
+    assert parse_status("completed") is JobStatus.COMPLETED

@@ -207,3 +207,13 @@ async def test_from_brief_to_a_playable_video_served_with_ranges(api: Api) -> No
     assert part.status_code == 206
     assert part.headers["content-range"] == f"bytes 0-99/{len(video.content)}"
     assert part.content == video.content[:100]
+
+
+async def test_jobs_filter_by_status_accepts_the_older_names(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    found = await api.client.get("/api/v3/jobs?status=storyboard_review&limit=1000", headers=api.alice)
+    assert found.status_code == 200
+    assert job["id"] in [j["id"] for j in found.json()["data"]]
+    assert all(j["status"] == "storyboard_ready" for j in found.json()["data"])
+    unknown = await api.client.get("/api/v3/jobs?status=nope", headers=api.alice)
+    assert unknown.status_code == 422

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
@@ -30,6 +31,7 @@ from entrypoints.http.job_reads import JobReads
 from entrypoints.http.pagination import either
 from entrypoints.http.streaming import serve_blob
 from v3core.errors import NotFound
+from v3core.lifecycle import parse_status
 from v3core.model import Job, JobStatus
 from v3core.ports.blobs import BlobStore
 from v3core.ports.storage import PageRequest
@@ -150,12 +152,19 @@ class JobController(Controller):
         campaign_id_snake: Annotated[
             str | None, QueryParameter(name="campaign_id", description="Alias")
         ] = None,
-        status: Annotated[JobStatus | None, QueryParameter(description="Only in this status")] = None,
+        status: Annotated[
+            str | None,
+            QueryParameter(
+                description="Only in this status (also the older names storyboard_review, "
+                "in_progress, rendering)",
+                examples=[Example(value=s.value) for s in JobStatus],
+            ),
+        ] = None,
     ) -> Response[Envelope[list[JobOut]]]:
         filters = JobFilters(
             client_id=either(client_id, client_id_snake, "clientId"),
             campaign_id=either(campaign_id, campaign_id_snake, "campaignId"),
-            status=status.value if status else None,
+            status=parse_status(status).value if status else None,
         )
         found = await job_reads.list_jobs.execute(owner_id(request), page, filters)
         items = [job_reads.out(j) for j in found.items]
