@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.rendering.files import sweep_stale
+from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
@@ -17,6 +18,9 @@ from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
 from v3core.services.jobs import ResumeUnfinishedJobs, RunJobTask
 from v3core.storyboard import PlanningRules
+
+WATCHDOG_SECONDS = 60.0
+"""How often the embedded runner looks for unfinished jobs that have no task."""
 
 STALE_RENDER_SECONDS = 3600.0
 """Scratch files of renders untouched this long belong to a process that died."""
@@ -105,8 +109,10 @@ def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactor
 
 async def start_background_work(runner: AnyTaskRunner, resume: ResumeUnfinishedJobs) -> None:
     """At ``v3 serve`` start. In-process: resubmit what the previous process left unfinished
-    (it was the only process). Queue engine: open the queue; ``v3 worker`` does recovery."""
+    (it was the only process), then every minute anything unfinished without a task here.
+    Queue engine: open the queue; ``v3 worker`` does recovery."""
     if not isinstance(runner, InProcessTaskRunner):
         await runner.open()
         return
     await resume.execute()
+    runner.watch(ResumeUnfinishedJobs(resume.uow, SubmitWhenIdle(runner)).execute, every=WATCHDOG_SECONDS)

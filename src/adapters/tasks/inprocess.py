@@ -4,6 +4,8 @@ Bounded concurrency per task kind (planning waits on the network, rendering on t
 CPU), one task at a time per job, and cancellation of a job's running task. Nothing
 is durable here: after a restart ``ResumeUnfinishedJobs`` resubmits whatever was
 pending or processing, which is safe because each step checks the job's status first.
+While serving, ``watch`` runs the same scan periodically for jobs with no task here (a
+step whose failure could not even be recorded, e.g. during a database outage).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class InProcessTaskRunner(TaskRunner):
         self._handler: TaskHandler | None = None
         self._running: dict[str, set[asyncio.Task[None]]] = {}
         self._job_locks: dict[str, asyncio.Lock] = {}
+        self._watchdog: asyncio.Task[None] | None = None
 
     def bind(self, handler: TaskHandler) -> None:
         """Set what runs a task (done by the composition root, which builds both sides)."""
@@ -42,6 +45,23 @@ class InProcessTaskRunner(TaskRunner):
         for task in list(self._running.get(job_id, ())):
             task.cancel()
 
+    async def has_active_task(self, job_id: str) -> bool:
+        """Whether a task of ``job_id`` is waiting or running in this process."""
+        return job_id in self._running
+
+    def watch(self, reconcile: Callable[[], Awaitable[int]], every: float) -> None:
+        """Run ``reconcile`` every ``every`` seconds until ``shutdown`` (errors are logged)."""
+        if self._watchdog is None:
+            self._watchdog = asyncio.get_running_loop().create_task(self._watch(reconcile, every))
+
+    async def _watch(self, reconcile: Callable[[], Awaitable[int]], every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await reconcile()
+            except Exception:
+                log.exception("the periodic scan for unfinished jobs failed; trying again later")
+
     async def join(self) -> None:
         """Wait until no task is running (tests and graceful shutdown; wrap in a timeout)."""
         while self._running:
@@ -49,6 +69,9 @@ class InProcessTaskRunner(TaskRunner):
 
     async def shutdown(self) -> None:
         """Cancel everything still running; the jobs resume on the next start."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         tasks = [t for ts in self._running.values() for t in ts]
         for task in tasks:
             task.cancel()

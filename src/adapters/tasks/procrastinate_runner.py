@@ -23,6 +23,7 @@ from typing import Any
 from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 
+from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.procrastinate_app import (
     TaskHandler,
     build_app,
@@ -156,20 +157,3 @@ class ProcrastinateTaskRunner(TaskRunner):
         if self._handler is None:
             raise RuntimeError("ProcrastinateTaskRunner.bind() was not called")
         await self._handler(kind, job_id)
-
-
-class SubmitWhenIdle(TaskRunner):
-    """Submits only for jobs with no queued or running task; counts what it submitted."""
-
-    def __init__(self, runner: ProcrastinateTaskRunner) -> None:
-        self._runner = runner
-        self.submitted = 0
-
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
-        if not await self._runner.has_active_task(job_id):
-            log.warning("job %s had no queued task: resubmitting %s", job_id, kind.value)
-            await self._runner.submit(kind, job_id)
-            self.submitted += 1
-
-    async def cancel(self, job_id: str) -> None:
-        await self._runner.cancel(job_id)
