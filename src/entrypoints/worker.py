@@ -12,7 +12,6 @@ cancelled and requeued for another worker.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import Collection
@@ -130,9 +129,8 @@ def run_worker_command(
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signum, stop.set)
+        for signum in (signal.SIGTERM, signal.SIGINT):  # POSIX event loops (Linux, macOS)
+            loop.add_signal_handler(signum, stop.set)
         container = build_container(settings)
         try:
             await run_workers(
