@@ -18,8 +18,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the pure domain."""
+    """mypy --strict on the pure domain, then on the adapters and entrypoints too."""
     session.run("mypy", "--strict", "src/v3core")
+    session.run("mypy", "--strict", "src")
 
 
 @nox.session
