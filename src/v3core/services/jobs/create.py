@@ -72,17 +72,32 @@ class CreateJob:
         """The new job (or, for a replayed idempotency key, the job it created before)."""
         brief = parse_brief(command.body)
         fingerprint = brief_fingerprint(brief)
-        async with self.uow() as uow:
-            if command.idempotency_key:
-                previous = await uow.jobs.find_by_idempotency_key(command.owner_id, command.idempotency_key)
-                if previous is not None:
-                    return await self._replay(uow, previous, fingerprint)
-            asset_ids = await self._check_references(uow, command.owner_id, brief)
-            job = self._new_job(command, brief, fingerprint, asset_ids)
-            await uow.jobs.add(job)
-            await uow.commit()
+        try:
+            async with self.uow() as uow:
+                replayed = await self._previous(uow, command, fingerprint)
+                if replayed is not None:
+                    return replayed
+                asset_ids = await self._check_references(uow, command.owner_id, brief)
+                job = self._new_job(command, brief, fingerprint, asset_ids)
+                await uow.jobs.add(job)
+                await uow.commit()
+        except Conflict:
+            # A concurrent request with the same Idempotency-Key won the insert: answer with its job.
+            if not command.idempotency_key:
+                raise
+            async with self.uow() as uow:
+                replayed = await self._previous(uow, command, fingerprint)
+            if replayed is None:
+                raise
+            return replayed
         await self.tasks.submit(TaskKind.PLAN_STORYBOARD, job.id)
         return JobView(job=job)
+
+    async def _previous(self, uow: UnitOfWork, command: CreateJobCommand, fingerprint: str) -> JobView | None:
+        if not command.idempotency_key:
+            return None
+        previous = await uow.jobs.find_by_idempotency_key(command.owner_id, command.idempotency_key)
+        return None if previous is None else await self._replay(uow, previous, fingerprint)
 
     async def _replay(self, uow: UnitOfWork, job: Job, fingerprint: str) -> JobView:
         if job.request_hash != fingerprint:
