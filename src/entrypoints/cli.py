@@ -194,9 +194,10 @@ def keys_revoke(key_id: str, email: str) -> None:
 def openapi(output: Path | None) -> None:
     """Write the OpenAPI 3.1 schema (JSON) to FILE or stdout."""
     from entrypoints.http.app import create_app
+    from entrypoints.http.openapi_failures import documented_schema
 
     settings = Settings().model_copy(update={"database_url": MEMORY_URL})
-    schema = create_app(build_container(settings)).openapi_schema.to_schema()
+    schema = documented_schema(create_app(build_container(settings)))
     text = json.dumps(schema, indent=2, ensure_ascii=False)
     if output is None:
         click.echo(text)

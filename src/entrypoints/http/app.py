@@ -9,7 +9,6 @@ from __future__ import annotations
 from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
@@ -26,7 +25,7 @@ from entrypoints.http.di import container_dependencies
 from entrypoints.http.docs import SCHEMA_URL, docs_router
 from entrypoints.http.envelope import echo_request_id
 from entrypoints.http.errors import EXCEPTION_HANDLERS
-from entrypoints.http.openapi_failures import document_app_failures
+from entrypoints.http.openapi_failures import DocumentedJsonRenderPlugin
 from entrypoints.http.pagination import PAGE_DEPENDENCY
 from entrypoints.http.request import V3Request, check_request
 from entrypoints.http.uploads import MAX_JSON_BYTES
@@ -64,7 +63,7 @@ def openapi_config() -> OpenAPIConfig:
         description="Clients, campaigns, assets and jobs: brief → storyboard → review → video. "
         f"Interactive docs at /docs; schema at {SCHEMA_URL}.",
         path="/schema",
-        render_plugins=[JsonRenderPlugin()],
+        render_plugins=[DocumentedJsonRenderPlugin()],
         components=Components(security_schemes=SECURITY_SCHEMES),  # type: ignore[arg-type]
         security=[{"BearerAuth": []}, {"ApiKeyHeader": []}],
         use_handler_docstrings=False,
@@ -103,5 +102,4 @@ def create_app(container: Container | None = None) -> Litestar:
         state=State({"container": container}),
         debug=False,
     )
-    document_app_failures(app)
     return app

@@ -2,16 +2,19 @@
 
 Litestar documents a 400 in its own exception shape; the app answers every failure in
 the envelope (``errors.py``) with the statuses of SPEC §3. ``document_failures`` rewrites
-the document once, when the app is built: a ``Failure`` schema (data null, error string,
-meta with a code), the statuses each operation can answer, ``security: []`` on public
-operations, and the Server-Sent Events body Litestar cannot infer.
+the document once, when it is first served (not at start-up): a ``Failure`` schema (data
+null, error string, meta with a code), the statuses each operation can answer,
+``security: []`` on public operations, and the Server-Sent Events body Litestar cannot
+infer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import (
     OpenAPI,
     OpenAPIMediaType,
@@ -148,6 +151,27 @@ def public_operation_ids(app: Litestar) -> set[str]:
 def document_app_failures(app: Litestar) -> None:
     """``document_failures`` on ``app``'s own document (built now and cached by Litestar)."""
     document_failures(app.openapi_schema, public_operation_ids(app))
+
+
+_SERVED = "v3.openapi_document"
+
+
+def documented_schema(app: Litestar) -> dict[str, Any]:
+    """The document the app serves: built on first use (not at start-up: it takes a good part of a
+    second), rewritten by ``document_failures`` once, cached as a dict."""
+    served: dict[str, Any] | None = app.state.get(_SERVED)
+    if served is None:
+        document_app_failures(app)
+        served = app.openapi_schema.to_schema()
+        app.state[_SERVED] = served
+    return served
+
+
+class DocumentedJsonRenderPlugin(JsonRenderPlugin):
+    """Serves ``documented_schema`` at ``/schema/openapi.json`` (instead of Litestar's raw one)."""
+
+    def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
+        return self.render_json(request, documented_schema(request.app))
 
 
 def document_failures(openapi: OpenAPI, public_operations: Iterable[str]) -> None:
