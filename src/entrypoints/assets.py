@@ -22,15 +22,33 @@ MB = 1024 * 1024
 
 
 def make_blob_store(settings: Settings, storage: Storage) -> BlobStore:
-    """``BLOB_STORAGE_TYPE``: database (the storage's engine; in memory for ``memory://``) or
-    filesystem (``BLOB_STORAGE_PATH``). ``s3`` needs an object-store adapter this build lacks."""
+    """``BLOB_STORAGE_TYPE``: database (the storage's engine; in memory for ``memory://``),
+    filesystem (``BLOB_STORAGE_PATH``) or s3 (``S3_BUCKET_NAME``, ``S3_REGION``,
+    ``S3_ENDPOINT_URL``, ``S3_ACCESS_KEY_ID``/``S3_SECRET_ACCESS_KEY``; the S3 client is
+    imported only when chosen)."""
     if settings.blob_storage_type is BlobStorageType.FILESYSTEM:
         return FilesystemBlobStore(str(settings.blob_storage_path))
     if settings.blob_storage_type is BlobStorageType.S3:
-        raise ValueError("BLOB_STORAGE_TYPE=s3 is not available in this build; use database or filesystem")
+        return _s3_blob_store(settings)
     if storage.engine is None:
         return InMemoryBlobStore()
     return DatabaseBlobStore(storage.engine)
+
+
+def _s3_blob_store(settings: Settings) -> BlobStore:
+    if not settings.s3_bucket_name:
+        raise ValueError("BLOB_STORAGE_TYPE=s3 needs S3_BUCKET_NAME")
+    # imported here, not at the top: the S3 client stays off the default start-up
+    from adapters.blobs.s3 import S3BlobStore
+
+    secret = settings.s3_secret_access_key
+    return S3BlobStore.connect(
+        settings.s3_bucket_name,
+        region=settings.s3_region,
+        endpoint_url=settings.s3_endpoint_url,
+        access_key_id=settings.s3_access_key_id,
+        secret_access_key=None if secret is None else secret.get_secret_value(),
+    )
 
 
 def staging_dir(settings: Settings) -> str:

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     blob_storage_path: Path = Path("./data/blobs")
     s3_bucket_name: str | None = None
     s3_region: str | None = None
+    s3_endpoint_url: str | None = None
+    """An S3-compatible server (MinIO, R2, ...); unset = AWS S3 (or ``AWS_ENDPOINT_URL``)."""
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    """Both or neither; unset = the standard AWS chain (``AWS_ACCESS_KEY_ID``..., instance roles)."""
 
     worker_concurrency: int = Field(default=64, ge=1, le=256)
     """Planning tasks at once per process; they wait on the AI, so 100 jobs need few 1 s waves."""
@@ -82,6 +87,14 @@ class Settings(BaseSettings):
     def _scene_bounds_are_ordered(self) -> Settings:
         if self.scenes_per_video_min > self.scenes_per_video_max:
             raise ValueError("SCENES_PER_VIDEO_MIN must not exceed SCENES_PER_VIDEO_MAX")
+        return self
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.blob_storage_type is BlobStorageType.S3 and not self.s3_bucket_name:
+            raise ValueError("BLOB_STORAGE_TYPE=s3 needs S3_BUCKET_NAME")
+        if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
+            raise ValueError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither")
         return self
 
     @field_validator("task_runner", mode="before")

@@ -1,4 +1,4 @@
-"""One contract for every blob store: in memory, filesystem, database on SQLite and PostgreSQL."""
+"""One contract for every blob store: in memory, filesystem, database on SQLite and PostgreSQL, S3."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from adapters.blobs.database import DatabaseBlobStore
 from adapters.blobs.filesystem import FilesystemBlobStore
 from adapters.blobs.memory import InMemoryBlobStore
 from adapters.sqlalchemy import make_engine
+from tests.integration.assets.s3_server import s3_blob_store_fixture, s3_server_fixture  # noqa: F401
 from v3core.ports.blobs import BlobStore
 
-KINDS = ["memory", "filesystem", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+KINDS = ["memory", "filesystem", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres), "s3"]
 DATA = os.urandom(2 * 1024 * 1024 + 12345)  # crosses the database store's 1 MiB chunks
 BLOB = hashlib.sha256(DATA).hexdigest()
 
@@ -27,6 +28,10 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         yield InMemoryBlobStore()
     elif kind == "filesystem":
         yield FilesystemBlobStore(str(tmp_path / "blobs"))
+    elif kind == "s3":
+        s3: BlobStore = request.getfixturevalue("s3_blob_store")
+        yield s3
+        await s3.delete(BLOB)
     else:
         engine = make_engine(request.getfixturevalue(f"{kind}_url"))
         yield DatabaseBlobStore(engine)
