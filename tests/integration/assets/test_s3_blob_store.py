@@ -167,3 +167,17 @@ async def test_the_settings_wire_an_s3_store(s3_server: S3Server, big_file: str)
 def test_the_s3_client_is_imported_only_when_chosen() -> None:
     code = "import sys, entrypoints.container, entrypoints.http; assert 'obstore' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+async def test_without_keys_the_standard_aws_variables_are_used(
+    s3_server: S3Server, big_file: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_METADATA_ENDPOINT", f"http://127.0.0.1:{_closed_port()}")  # never the real one
+    store = S3BlobStore.connect(
+        s3_server.bucket, region=REGION, endpoint_url=s3_server.endpoint_url, max_retries=0
+    )
+    await store.put_file(BIG_ID, big_file, len(BIG))
+    assert await store.size(BIG_ID) == len(BIG)
+    await store.delete(BIG_ID)
