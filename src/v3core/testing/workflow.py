@@ -40,6 +40,7 @@ from v3core.services.jobs import (
     RenderVideo,
     RunJobTask,
 )
+from v3core.services.jobs.ports import UrlAssetImporter
 from v3core.storyboard import PlanningRules
 from v3core.testing.fakes import (
     FakeRenderer,
@@ -60,6 +61,8 @@ class WorkflowKit:
     planner: ScenePlanner
     rules: PlanningRules = PlanningRules()
     prices: PriceTable = PriceTable()
+    importer: UrlAssetImporter = RefusingUrlImporter()
+    """URL imports of briefs; by default every import fails (no network in the harness)."""
 
 
 class WorkflowServices:
@@ -77,7 +80,7 @@ class WorkflowServices:
         self.act = ApplyJobAction(kit.uow, self.clock, self.tasks, self.regenerate)
         self.edit = EditScene(kit.uow, self.clock)
         self.delete = DeleteScene(kit.uow, self.clock)
-        importer = RefusingUrlImporter()
+        importer = kit.importer
         plan = PlanStoryboard(kit.uow, self.clock, self.ids, kit.planner, importer, kit.rules, kit.prices)
         render = RenderVideo(kit.uow, self.clock, self.renderer, self.archive, kit.prices)
         self.tasks.handler = RunJobTask(kit.uow, self.clock, plan, render).execute

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from v3core.brief import AssetInput
 from v3core.errors import NotFound
 from v3core.lifecycle import FailedStep, JobAction, next_status
 from v3core.model import Asset, Job, JobCost, JobError, JobStatus, Progress, Scene
@@ -65,21 +66,40 @@ def to_draft(scene: Scene) -> SceneDraft:
     )
 
 
+def direct_asset_ids(job: Job) -> tuple[str, ...]:
+    """The existing assets the brief names (``assetId``), once each, in brief order.
+
+    ``job.asset_ids`` holds these first, then the brief's URL imports in brief order.
+    """
+    return tuple(dict.fromkeys(a.asset_id for a in job.brief.creative.assets if a.asset_id))
+
+
+def url_inputs(job: Job) -> tuple[AssetInput, ...]:
+    """The brief's assets to import from a URL, in brief order."""
+    return tuple(a for a in job.brief.creative.assets if a.url)
+
+
+def asset_roles(job: Job) -> dict[str, str]:
+    """The brief's role hint of each of the job's assets (URL imports matched by position,
+    so a redirected import keeps its role)."""
+    roles = {a.asset_id: a.role for a in job.brief.creative.assets if a.asset_id and a.role}
+    imported = job.asset_ids[len(direct_asset_ids(job)) :]
+    for asset_id, item in zip(imported, url_inputs(job), strict=False):
+        if item.role:
+            roles[asset_id] = item.role
+    return roles
+
+
 def plan_assets(job: Job, assets: Sequence[Asset]) -> tuple[PlanAsset, ...]:
     """The job's assets as the planner sees them, with the brief's role hints."""
-    roles: dict[str, str] = {}
-    for item in job.brief.creative.assets:
-        if item.role and item.asset_id:
-            roles[item.asset_id] = item.role
-        if item.role and item.url:
-            roles[item.url] = item.role
+    roles = asset_roles(job)
     by_id = {a.id: a for a in assets}
     result = []
     for asset_id in job.asset_ids:
         asset = by_id.get(asset_id)
         if asset is None:
             continue
-        role = roles.get(asset.id) or (roles.get(asset.source_url) if asset.source_url else None)
+        role = roles.get(asset.id)
         result.append(
             PlanAsset(
                 id=asset.id,

@@ -16,7 +16,16 @@ from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.jobs.ai import plan_with_repair
-from v3core.services.jobs.common import add_costs, fail_job, move, plan_assets, progress, to_draft
+from v3core.services.jobs.common import (
+    add_costs,
+    direct_asset_ids,
+    fail_job,
+    move,
+    plan_assets,
+    progress,
+    to_draft,
+    url_inputs,
+)
 from v3core.services.jobs.ports import UrlAssetImporter, UrlImport
 from v3core.storyboard import PlanningRules, SceneDraft
 
@@ -91,12 +100,16 @@ class PlanStoryboard:
             return True
 
     async def _import_urls(self, job: Job) -> list[Asset] | None:
-        """The job's assets with the brief's URLs imported; None once the job stopped planning."""
+        """The job's assets with the brief's URLs imported; None once the job stopped planning.
+
+        Imports already attached (by an earlier, interrupted run) are not repeated: they sit
+        in ``job.asset_ids`` after the brief's direct assets, in brief order.
+        """
         async with self.uow() as uow:
             assets = list(await uow.assets.get_many(job.owner_id, job.asset_ids))
-        done = {a.source_url for a in assets if a.source_url}
-        for index, item in enumerate(job.brief.creative.assets):
-            if not item.url or item.url in done:
+        already = len(job.asset_ids) - len(direct_asset_ids(job))
+        for index, item in enumerate(url_inputs(job)):
+            if index < already or item.url is None:
                 continue
             asset = await self.importer.import_url(
                 UrlImport(
@@ -110,7 +123,6 @@ class PlanStoryboard:
                 )
             )
             assets.append(asset)
-            done.add(item.url)
             if not await self._attach(job, asset, index):
                 return None
         return assets
