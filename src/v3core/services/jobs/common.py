@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from v3core.brief import AssetInput
+from v3core.brief import AssetInput, Brief
 from v3core.errors import NotFound
 from v3core.lifecycle import FailedStep, JobAction, next_status
 from v3core.model import Asset, Job, JobCost, JobError, JobStatus, Progress, Scene
@@ -66,12 +66,12 @@ def to_draft(scene: Scene) -> SceneDraft:
     )
 
 
-def direct_asset_ids(job: Job) -> tuple[str, ...]:
+def direct_asset_ids(brief: Brief) -> tuple[str, ...]:
     """The existing assets the brief names (``assetId``), once each, in brief order.
 
-    ``job.asset_ids`` holds these first, then the brief's URL imports in brief order.
+    A job's ``asset_ids`` hold these first, then the brief's URL imports in brief order.
     """
-    return tuple(dict.fromkeys(a.asset_id for a in job.brief.creative.assets if a.asset_id))
+    return tuple(dict.fromkeys(a.asset_id for a in brief.creative.assets if a.asset_id))
 
 
 def url_inputs(job: Job) -> tuple[AssetInput, ...]:
@@ -83,7 +83,7 @@ def asset_roles(job: Job) -> dict[str, str]:
     """The brief's role hint of each of the job's assets (URL imports matched by position,
     so a redirected import keeps its role)."""
     roles = {a.asset_id: a.role for a in job.brief.creative.assets if a.asset_id and a.role}
-    imported = job.asset_ids[len(direct_asset_ids(job)) :]
+    imported = job.asset_ids[len(direct_asset_ids(job.brief)) :]
     for asset_id, item in zip(imported, url_inputs(job), strict=False):
         if item.role:
             roles[asset_id] = item.role

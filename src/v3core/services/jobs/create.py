@@ -16,7 +16,7 @@ from v3core.model import Job, JobCost, JobStatus, Scene
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.ports.tasks import TaskKind, TaskRunner
-from v3core.services.jobs.common import PROGRESS_BY_STATUS
+from v3core.services.jobs.common import PROGRESS_BY_STATUS, direct_asset_ids
 from v3core.storyboard import PlanningRules
 
 
@@ -123,7 +123,7 @@ class CreateJob:
         for index, asset_id in wanted:
             if asset_id not in found:
                 raise NotFound("asset", asset_id, field=f"creative.assets[{index}].assetId")
-        return tuple(dict.fromkeys(aid for _, aid in wanted))
+        return direct_asset_ids(brief)
 
     def _new_job(
         self, command: CreateJobCommand, brief: Brief, fingerprint: str, asset_ids: tuple[str, ...]

@@ -107,7 +107,7 @@ class PlanStoryboard:
         """
         async with self.uow() as uow:
             assets = list(await uow.assets.get_many(job.owner_id, job.asset_ids))
-        already = len(job.asset_ids) - len(direct_asset_ids(job))
+        already = len(job.asset_ids) - len(direct_asset_ids(job.brief))
         for index, item in enumerate(url_inputs(job)):
             if index < already or item.url is None:
                 continue
