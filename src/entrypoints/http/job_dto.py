@@ -87,6 +87,11 @@ class JobCreate(msgspec.Struct, rename="camel", omit_defaults=True):
         return built
 
 
+def video_url(base_url: str, job: Job) -> str | None:
+    """The absolute URL of a job's video, once rendered."""
+    return f"{base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None
+
+
 class ProgressOut(msgspec.Struct, rename="camel"):
     """Where the job is."""
 
@@ -185,7 +190,7 @@ class JobOut(msgspec.Struct, rename="camel"):
             asset_ids=list(job.asset_ids),
             cost=CostOut(job.cost.estimated, job.cost.actual, job.cost.currency, dict(job.cost.breakdown)),
             duration=total or job.brief.creative.video_specs.duration,
-            video_url=f"{base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None,
+            video_url=video_url(base_url, job),
             video_asset_id=job.video_asset_id,
             error=job.error.message if job.error else None,
             error_code=job.error.code if job.error else None,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from entrypoints.http.job_dto import JobOut
+from entrypoints.http.job_dto import JobOut, video_url
 from v3core.model import Job, Scene
 from v3core.services.jobs import GetJob, JobView, ListJobs
 
@@ -33,4 +33,4 @@ class JobReads:
 
     def video_url(self, job: Job) -> str | None:
         """The absolute URL of the job's video, once rendered."""
-        return f"{self.base_url}/api/v3/jobs/{job.id}/video" if job.video_asset_id else None
+        return video_url(self.base_url, job)
