@@ -79,7 +79,6 @@ class Container(containers.DeclarativeContainer):
     get_client = providers.Singleton(clients.GetClient, uow_factory=uow_factory)
     list_clients = providers.Singleton(clients.ListClients, uow_factory=uow_factory)
     update_client = providers.Singleton(clients.UpdateClient, uow_factory=uow_factory, clock=clock)
-    delete_client = providers.Singleton(clients.DeleteClient, uow_factory=uow_factory)
     get_client_stats = providers.Singleton(clients.GetClientStats, uow_factory=uow_factory)
 
     # campaigns
@@ -107,6 +106,9 @@ class Container(containers.DeclarativeContainer):
     get_asset = providers.Singleton(asset_cases.GetAsset, asset_context)
     delete_asset = providers.Singleton(asset_cases.DeleteAsset, asset_context)
     get_asset_thumbnail = providers.Singleton(asset_cases.GetAssetThumbnail, asset_context)
+    delete_client = providers.Singleton(
+        clients.DeleteClient, uow_factory=uow_factory, delete_asset=delete_asset
+    )
 
     # jobs (planner, renderer and runner chosen in entrypoints.jobs)
     planner = providers.Singleton(job_wiring.make_planner, settings)

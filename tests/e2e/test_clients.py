@@ -171,3 +171,30 @@ async def test_stats_of_a_new_client_are_zero(api: Api) -> None:
         "videoCount": 0,
         "totalSpend": 0.0,
     }
+
+
+async def test_cascade_also_deletes_the_clients_assets_and_their_bytes(api: Api) -> None:
+    import io
+
+    from PIL import Image
+
+    created = await api.create_client(api.alice)
+    picture = io.BytesIO()
+    unique = int(created["id"].replace("-", "")[:6], 16)  # no other test shares these bytes
+    Image.new("RGB", (8, 8), (unique >> 16, (unique >> 8) & 255, unique & 255)).save(picture, "PNG")
+    uploaded = await api.client.post(
+        "/api/v3/assets",
+        files={"file": ("red.png", picture.getvalue(), "image/png")},
+        data={"clientId": created["id"], "type": "image"},
+        headers=api.alice,
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    asset = uploaded.json()["data"]
+    refused = await api.client.delete(f"/api/v3/clients/{created['id']}", headers=api.alice)
+    assert refused.status_code == 409
+    assert "1 asset" in refused.json()["error"]
+    response = await api.client.delete(f"/api/v3/clients/{created['id']}?cascade=true", headers=api.alice)
+    assert response.status_code == 200
+    gone = await api.client.get(f"/api/v3/assets/{asset['id']}", headers=api.alice)
+    assert gone.status_code == 404
+    assert not await api.container.blob_store().exists(asset["blobId"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +12,7 @@ from v3core.errors import Conflict, NotFound, ValidationFailed
 from v3core.model import BrandGuidelines, Client
 from v3core.ports.storage import ClientStats, Page, PageRequest, UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
+from v3core.services.assets.queries import DeleteAsset
 
 CLIENT_FIELDS = frozenset({"name", "description", "homepage", "brand_guidelines", "metadata"})
 """The fields a partial update may change."""
@@ -132,7 +134,7 @@ class UpdateClient:
 
 @attrs.frozen
 class DeleteClientCommand:
-    """Delete a client; with ``cascade`` its campaigns and jobs go too (assets are kept, unassigned)."""
+    """Delete a client; with ``cascade`` its campaigns, jobs and assets go too."""
 
     owner_id: str
     client_id: str
@@ -141,9 +143,15 @@ class DeleteClientCommand:
 
 @attrs.frozen
 class DeleteClient:
-    """Deletes a client, refusing while anything depends on it unless cascading."""
+    """Deletes a client, refusing while anything depends on it unless cascading.
+
+    The client, its campaigns and its jobs (with their scenes) go in one transaction; its
+    assets then go one by one through ``delete_asset`` (blob references and bytes). Should
+    that stop half-way, the remaining assets stay in the library without a client.
+    """
 
     uow_factory: UnitOfWorkFactory
+    delete_asset: DeleteAsset | None = None
 
     async def execute(self, command: DeleteClientCommand) -> None:
         """Nothing; ``Conflict`` naming the dependent counts, or ``NotFound``."""
@@ -156,8 +164,13 @@ class DeleteClient:
                     f"{dependents.assets} asset(s) and {dependents.jobs} job(s); "
                     "delete them first or pass cascade=true"
                 )
+            asset_ids = await uow.assets.ids_for_client(command.owner_id, command.client_id)
             await uow.clients.delete(command.owner_id, command.client_id)
             await uow.commit()
+        if self.delete_asset is not None:
+            for asset_id in asset_ids:
+                with contextlib.suppress(NotFound):
+                    await self.delete_asset.execute(command.owner_id, asset_id)
 
 
 @attrs.frozen
