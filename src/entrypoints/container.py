@@ -65,6 +65,7 @@ class Container(containers.DeclarativeContainer):
         accounts.IssueApiKey, uow_factory=uow_factory, clock=clock, ids=ids, secrets=secrets
     )
     revoke_api_key = providers.Singleton(accounts.RevokeApiKey, uow_factory=uow_factory, clock=clock)
+    list_api_keys = providers.Singleton(accounts.ListApiKeys, uow_factory=uow_factory)
     login = providers.Singleton(
         accounts.Login, uow_factory=uow_factory, clock=clock, hasher=password_hasher, tokens=token_issuer
     )

@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.http.auth import PUBLIC_OPT, auth_middleware
 from entrypoints.http.controllers.assets import AssetController
-from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.auth import ApiKeyController, AuthController
 from entrypoints.http.controllers.campaigns import CampaignController
 from entrypoints.http.controllers.clients import ClientController
 from entrypoints.http.controllers.health import HealthController
@@ -35,6 +35,7 @@ API_PREFIX = "/api/v3"
 CONTROLLERS: list[ControllerRouterHandler] = [
     HealthController,
     AuthController,
+    ApiKeyController,
     ClientController,
     CampaignController,
     AssetController,

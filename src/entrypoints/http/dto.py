@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from v3core.model import BrandGuidelines, Campaign, CampaignStatus, Client
+from v3core.model import ApiKey, BrandGuidelines, Campaign, CampaignStatus, Client
 from v3core.ports.storage import CampaignStats, ClientStats
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
@@ -200,6 +200,34 @@ class TokenOut(msgspec.Struct, rename="camel"):
     token_type: str
     expires_at: datetime
     user_id: str
+
+
+class ApiKeyCreate(msgspec.Struct, rename="camel"):
+    """Body of ``POST /auth/keys``: an optional label."""
+
+    name: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class ApiKeyOut(msgspec.Struct, rename="camel"):
+    """An API key as listed: never its secret (which is not stored) nor its hash."""
+
+    id: str
+    name: str | None
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, k: ApiKey) -> ApiKeyOut:
+        return cls(k.id, k.name, k.prefix, k.created_at, k.last_used_at, k.revoked_at)
+
+
+class IssuedApiKeyOut(msgspec.Struct, rename="camel"):
+    """A new key with its secret, shown this once."""
+
+    key: ApiKeyOut
+    secret: str
 
 
 def sent_fields(body: msgspec.Struct) -> dict[str, Any]:

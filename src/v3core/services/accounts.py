@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from datetime import timedelta
 
 import attrs
@@ -16,7 +17,7 @@ import attrs
 from v3core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from v3core.model import ApiKey, User
 from v3core.ports.security import IssuedToken, PasswordHasher, SecretGenerator, TokenIssuer
-from v3core.ports.storage import UnitOfWorkFactory
+from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 
 API_KEY_PREFIX = "v3_"
@@ -94,10 +95,27 @@ class CreateUser:
 
 @attrs.frozen
 class IssueApiKeyCommand:
-    """A new key for the user with ``email``, optionally named."""
+    """A new key for the user with ``email`` (or, from the API, ``user_id``), optionally named."""
 
-    email: str
+    email: str | None = None
     name: str | None = None
+    user_id: str | None = None
+
+
+async def _key_owner(uow: UnitOfWork, email: str | None, user_id: str | None) -> User:
+    """The user named by id (the authenticated caller) or by email (the CLI)."""
+    if user_id is not None:
+        user = await uow.users.get(user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        return user
+    if email is None:
+        raise ValidationFailed.at(("email",), "name the user by email", "missing")
+    address = normalise_email(email)
+    found = await uow.users.get_by_email(address)
+    if found is None:
+        raise NotFound("user", address, "email")
+    return found
 
 
 @attrs.frozen
@@ -111,12 +129,9 @@ class IssueApiKey:
 
     async def execute(self, command: IssueApiKeyCommand) -> IssuedApiKey:
         """The key record and the secret (show it once; it cannot be recovered)."""
-        email = normalise_email(command.email)
         secret = API_KEY_PREFIX + self.secrets.new_secret()
         async with self.uow_factory() as uow:
-            user = await uow.users.get_by_email(email)
-            if user is None:
-                raise NotFound("user", email, "email")
+            user = await _key_owner(uow, command.email, command.user_id)
             key = ApiKey(
                 id=self.ids.new_id(),
                 user_id=user.id,
@@ -158,10 +173,11 @@ class AuthenticateApiKey:
 
 @attrs.frozen
 class RevokeApiKeyCommand:
-    """Revoke key ``key_id`` of the user with ``email``."""
+    """Revoke key ``key_id`` of the user with ``email`` (or, from the API, ``user_id``)."""
 
-    email: str
+    email: str | None
     key_id: str
+    user_id: str | None = None
 
 
 @attrs.frozen
@@ -174,8 +190,11 @@ class RevokeApiKey:
     async def execute(self, command: RevokeApiKeyCommand) -> ApiKey:
         """The revoked key; ``NotFound`` when the user has no such key."""
         async with self.uow_factory() as uow:
-            user = await uow.users.get_by_email(normalise_email(command.email))
-            keys = await uow.api_keys.list_for_user(user.id) if user else ()
+            try:
+                user = await _key_owner(uow, command.email, command.user_id)
+            except NotFound:
+                raise NotFound("api key", command.key_id) from None
+            keys = await uow.api_keys.list_for_user(user.id)
             key = next((k for k in keys if k.id == command.key_id), None)
             if key is None:
                 raise NotFound("api key", command.key_id)
@@ -184,6 +203,19 @@ class RevokeApiKey:
                 await uow.api_keys.update(key)
                 await uow.commit()
         return key
+
+
+@attrs.frozen
+class ListApiKeys:
+    """The user's API keys (hashes never leave the core; secrets were never kept)."""
+
+    uow_factory: UnitOfWorkFactory
+
+    async def execute(self, user_id: str) -> Sequence[ApiKey]:
+        """Every key of the user, revoked ones included, oldest first."""
+        async with self.uow_factory() as uow:
+            keys = await uow.api_keys.list_for_user(user_id)
+        return sorted(keys, key=lambda k: (k.created_at, k.id))
 
 
 @attrs.frozen

@@ -48,12 +48,15 @@ def _make_resources(target: FuzzTarget) -> None:
         asset = http.post(f"{API}/assets", files={"file": ("logo.png", png(), "image/png")})
         job = http.post(f"{API}/jobs", json=brief(client["id"]), headers={"Prefer": "wait=20"})
         assert job.status_code == 201, job.text
+        # a key of its own, so that fuzzing its revocation never revokes the key the fuzzer uses
+        key = http.post(f"{API}/auth/keys", json={"name": "fuzzed"}).json()["data"]["key"]
         target.ids.update(
             client_id=client["id"],
             campaign_id=campaign.json()["data"]["id"],
             asset_id=asset.json()["data"]["id"],
             job_id=job.json()["data"]["id"],
             scene_ref=job.json()["data"]["scenes"][0]["id"],
+            key_id=key["id"],
         )
 
 

@@ -78,7 +78,7 @@ def operations(schema: dict[str, Any]) -> list[Operation]:
 
 @attrs.define
 class World:
-    """Alice's resources: one client, campaign, asset, job with a storyboard, and a scene."""
+    """Alice's resources: a client, campaign, asset, job with a storyboard, a scene, an API key."""
 
     ids: dict[str, str]
 
@@ -90,6 +90,7 @@ class World:
             "asset": f"{API}/assets/{self.ids['asset_id']}",
             "job": f"{API}/jobs/{self.ids['job_id']}",
             "scenes": f"{API}/jobs/{self.ids['job_id']}/scenes",
+            "keys": f"{API}/auth/keys",
         }
         shot = {}
         for name, path in paths.items():
@@ -120,6 +121,8 @@ async def build_world(api: Api) -> World:
     assert job.status_code == 201, job.text
     data = job.json()["data"]
     assert data["status"] == "storyboard_ready", data["status"]
+    key = await api.client.post(f"{API}/auth/keys", json={"name": "alice's script"}, headers=api.alice)
+    assert key.status_code == 201, key.text
     return World(
         {
             "client_id": client["id"],
@@ -127,6 +130,7 @@ async def build_world(api: Api) -> World:
             "asset_id": uploaded.json()["data"]["id"],
             "job_id": data["id"],
             "scene_ref": data["scenes"][0]["id"],
+            "key_id": key.json()["data"]["key"]["id"],
         }
     )
 
@@ -135,6 +139,7 @@ def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
     """A plausible JSON body per operation id (valid apart from whose ids it names)."""
     return {
         "login": {"email": "nobody@example.test", "password": "wrong-password"},
+        "createApiKey": {"name": "bob's key"},
         "createClient": {"name": "Bob Co"},
         "updateClient": {"name": "Taken over", "description": "by bob"},
         "createCampaign": {"clientId": ids["client_id"], "name": "Bob campaign"},

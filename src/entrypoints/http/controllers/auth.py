@@ -1,19 +1,27 @@
-"""``POST /api/v3/auth/login``: email (or username) and password → a short-lived JWT."""
+"""``/api/v3/auth``: password login (a short-lived JWT) and the caller's own API keys."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.openapi import ResponseSpec
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 
-from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.auth import PUBLIC_OPT, owner_id
 from entrypoints.http.di import Inject
-from entrypoints.http.dto import LoginBody, TokenOut
+from entrypoints.http.dto import ApiKeyCreate, ApiKeyOut, IssuedApiKeyOut, LoginBody, TokenOut
 from entrypoints.http.envelope import Envelope, ok
 from v3core.errors import ValidationFailed
-from v3core.services.accounts import Login, LoginCommand
+from v3core.services.accounts import (
+    IssueApiKey,
+    IssueApiKeyCommand,
+    ListApiKeys,
+    Login,
+    LoginCommand,
+    RevokeApiKey,
+    RevokeApiKeyCommand,
+)
 
 
 class AuthController(Controller):
@@ -39,3 +47,41 @@ class AuthController(Controller):
             raise ValidationFailed.at(("email",), "email or username is required", "missing")
         token = await login.execute(LoginCommand(email, data.password))
         return ok(request, TokenOut(token.token, "Bearer", token.expires_at, token.user_id))
+
+
+AnyRequest = Request[Any, Any, Any]
+
+
+class ApiKeyController(Controller):
+    """The authenticated user's own API keys: list, create (secret shown once), revoke."""
+
+    path = "/auth/keys"
+    tags = ["auth"]
+
+    @get(operation_id="listApiKeys", summary="List your API keys (no secrets)")
+    async def list_keys(
+        self, request: AnyRequest, list_api_keys: Inject[ListApiKeys]
+    ) -> Response[Envelope[list[ApiKeyOut]]]:
+        keys = await list_api_keys.execute(owner_id(request))
+        return ok(request, [ApiKeyOut.of(k) for k in keys])
+
+    @post(operation_id="createApiKey", summary="Create an API key; its secret is shown in this answer only")
+    async def create_key(
+        self,
+        request: AnyRequest,
+        issue_api_key: Inject[IssueApiKey],
+        data: JSONBody[ApiKeyCreate | None] = None,
+    ) -> Response[Envelope[IssuedApiKeyOut]]:
+        issued = await issue_api_key.execute(
+            IssueApiKeyCommand(name=data.name if data else None, user_id=owner_id(request))
+        )
+        return ok(request, IssuedApiKeyOut(ApiKeyOut.of(issued.key), issued.secret), 201)
+
+    @delete(
+        "/{key_id:str}", operation_id="revokeApiKey", summary="Revoke one of your API keys", status_code=200
+    )
+    async def revoke_key(
+        self, request: AnyRequest, key_id: FromPath[str], revoke_api_key: Inject[RevokeApiKey]
+    ) -> Response[Envelope[ApiKeyOut]]:
+        revoked = await revoke_api_key.execute(RevokeApiKeyCommand(None, key_id, user_id=owner_id(request)))
+        return ok(request, ApiKeyOut.of(revoked))
