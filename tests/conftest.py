@@ -14,8 +14,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 
 from adapters.sqlalchemy.migrate import upgrade_database
+
+# Property tests: no per-example deadline (a shared 2-core machine makes timing noise, and
+# speed is measured by benchmarks, not tests). Under CI the examples are derandomized, so a
+# submission's gate is reproducible; locally each run explores new examples.
+settings.register_profile("local", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_UNREACHABLE = "PostgreSQL not reachable at 127.0.0.1:5432 (CI not set)"
