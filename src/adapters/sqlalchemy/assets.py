@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.sqlalchemy.base import Transaction, by_id, newest_first, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, newest_first, owned, page_of
 from adapters.sqlalchemy.clients import changeable
 from adapters.sqlalchemy.mappers import asset_from_row, asset_values
 from adapters.sqlalchemy.tables import asset_tags, assets, blob_refs
@@ -70,13 +70,7 @@ class SqlAlchemyAssetRepository(AssetRepository):
         type: str | None = None,
         tag: str | None = None,
     ) -> Page[Asset]:
-        where = [assets.c.owner_id == owner_id]
-        if client_id is not None:
-            where.append(assets.c.client_id == client_id)
-        if campaign_id is not None:
-            where.append(assets.c.campaign_id == campaign_id)
-        if type is not None:
-            where.append(assets.c.type == type)
+        where = owned(assets, owner_id, client_id=client_id, campaign_id=campaign_id, type=type)
         if tag is not None:
             tagged = sa.select(asset_tags.c.asset_id).where(
                 asset_tags.c.owner_id == owner_id, asset_tags.c.tag == tag

@@ -216,6 +216,13 @@ def newest_first(table: sa.Table) -> tuple[sa.UnaryExpression[Any], sa.UnaryExpr
     return (table.c.created_at.desc(), table.c.id.desc())
 
 
+def owned(table: sa.Table, owner_id: str, **equal: str | None) -> list[sa.ColumnElement[bool]]:
+    """``owner_id = :owner`` plus ``column = value`` for each filter that was given (not None)."""
+    where = [table.c.owner_id == owner_id]
+    where.extend(table.c[column] == value for column, value in equal.items() if value is not None)
+    return where
+
+
 async def page_of(
     tx: Transaction,
     table: sa.Table,

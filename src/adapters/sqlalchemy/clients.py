@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.base import Transaction, by_id, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, owned, page_of
 from adapters.sqlalchemy.mappers import campaign_from_row, campaign_values, client_from_row, client_values
 from adapters.sqlalchemy.tables import assets, campaigns, clients, jobs
 from v3core.errors import NotFound
@@ -109,11 +109,7 @@ class SqlAlchemyCampaignRepository(CampaignRepository):
     async def list(
         self, owner_id: str, page: PageRequest, *, client_id: str | None = None, status: str | None = None
     ) -> Page[Campaign]:
-        where = [campaigns.c.owner_id == owner_id]
-        if client_id is not None:
-            where.append(campaigns.c.client_id == client_id)
-        if status is not None:
-            where.append(campaigns.c.status == status)
+        where = owned(campaigns, owner_id, client_id=client_id, status=status)
         return await page_of(self._tx, campaigns, where, page, campaign_from_row)
 
     async def stats(self, owner_id: str, campaign_id: str) -> CampaignStats:

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from adapters.sqlalchemy.base import Transaction, by_id, newest_first, page_of
+from adapters.sqlalchemy.base import Transaction, by_id, newest_first, owned, page_of
 from adapters.sqlalchemy.clients import changeable
 from adapters.sqlalchemy.mappers import job_from_row, job_values, scene_from_row, scene_values
 from adapters.sqlalchemy.tables import jobs, scenes
@@ -65,13 +65,7 @@ class SqlAlchemyJobRepository(JobRepository):
         campaign_id: str | None = None,
         status: str | None = None,
     ) -> Page[Job]:
-        where = [jobs.c.owner_id == owner_id]
-        if client_id is not None:
-            where.append(jobs.c.client_id == client_id)
-        if campaign_id is not None:
-            where.append(jobs.c.campaign_id == campaign_id)
-        if status is not None:
-            where.append(jobs.c.status == status)
+        where = owned(jobs, owner_id, client_id=client_id, campaign_id=campaign_id, status=status)
         return await page_of(self._tx, jobs, where, page, job_from_row)
 
     async def find_by_idempotency_key(self, owner_id: str, key: str) -> Job | None:
