@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.rendering.animatic import AnimaticRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
@@ -21,6 +22,7 @@ from entrypoints import jobs as job_wiring
 from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
+from entrypoints.teardown import Teardown, closing
 from v3core.services import accounts, campaigns, clients, jobs
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
@@ -39,6 +41,18 @@ def _storage(settings: Settings) -> Storage:
     return open_storage(settings.database_url)
 
 
+async def _close_storage(storage: Storage) -> None:
+    await storage.close()
+
+
+def _close_renderer(renderer: AnimaticRenderer) -> None:
+    renderer.close()
+
+
+async def _shutdown_runner(runner: job_wiring.AnyTaskRunner) -> None:
+    await runner.shutdown()
+
+
 class Container(containers.DeclarativeContainer):
     """Adapters, then use cases wired to them. Provider names are the names handlers ask for."""
 
@@ -54,7 +68,8 @@ class Container(containers.DeclarativeContainer):
         secret=providers.Callable(_jwt_secret, settings),
         lifetime=providers.Callable(_jwt_lifetime, settings),
     )
-    storage = providers.Singleton(_storage, settings)
+    teardown = providers.Singleton(Teardown)
+    storage = providers.Singleton(closing, teardown, providers.Factory(_storage, settings), _close_storage)
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
 
     # accounts
@@ -94,7 +109,9 @@ class Container(containers.DeclarativeContainer):
 
     # assets (adapters chosen in entrypoints.assets)
     blob_store = providers.Singleton(asset_wiring.make_blob_store, settings, storage)
-    blob_fetcher = providers.Singleton(asset_wiring.make_fetcher, settings)
+    blob_fetcher = providers.Singleton(
+        closing, teardown, providers.Factory(asset_wiring.make_fetcher, settings), asset_wiring.close_fetcher
+    )
     asset_context = providers.Singleton(
         asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids
     )
@@ -112,10 +129,14 @@ class Container(containers.DeclarativeContainer):
     )
 
     # jobs (planner, renderer and runner chosen in entrypoints.jobs)
-    planner = providers.Singleton(job_wiring.make_planner, settings)
+    planner = providers.Singleton(
+        closing, teardown, providers.Factory(job_wiring.make_planner, settings), job_wiring.close_planner
+    )
     planning_rules = providers.Singleton(job_wiring.make_rules, settings)
     prices = providers.Singleton(job_wiring.make_prices, settings)
-    renderer = providers.Singleton(job_wiring.make_renderer, settings, blob_store)
+    renderer = providers.Singleton(
+        closing, teardown, providers.Factory(job_wiring.make_renderer, settings, blob_store), _close_renderer
+    )
     url_importer = providers.Singleton(AssetLibraryImporter, import_asset_from_url)
     video_archive = providers.Singleton(
         IngestingVideoArchive,
@@ -129,10 +150,16 @@ class Container(containers.DeclarativeContainer):
     render_video = providers.Singleton(jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices)
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
     task_runner = providers.Singleton(
-        job_wiring.bind_worker,
-        providers.Singleton(job_wiring.make_task_runner, settings),
-        run_job_task,
-        uow_factory,
+        closing,
+        teardown,
+        providers.Factory(
+            job_wiring.bind_worker,
+            providers.Factory(job_wiring.make_task_runner, settings),
+            run_job_task,
+            uow_factory,
+        ),
+        _shutdown_runner,
+        first=True,
     )
     estimate_job_cost = providers.Singleton(jobs.EstimateJobCost, planning_rules, prices, clock)
     create_job = providers.Singleton(
@@ -172,15 +199,7 @@ def build_container(settings: Settings | None = None) -> Container:
 
 
 async def close_container(container: Container) -> None:
-    """Release what the container opened (database connections); safe to call twice."""
-    await container.task_runner().shutdown()
-    container.task_runner.reset()
-    await job_wiring.close_planner(container.planner())
-    container.planner.reset()
-    container.renderer().close()
-    container.renderer.reset()
-    await asset_wiring.close_fetcher(container.blob_fetcher())
-    container.blob_fetcher.reset()
-    storage: Storage = container.storage()
-    await storage.close()
-    container.storage.reset()
+    """Release what the container built (background work first, then connections); safe to call
+    twice. Nothing is built just to be closed."""
+    await container.teardown().run()
+    container.reset_singletons()

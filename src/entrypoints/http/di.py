@@ -27,7 +27,7 @@ T = TypeVar("T")
 Inject: TypeAlias = Annotated[T, Dependency(kind="named"), SkipValidationMarker()]
 """A handler parameter resolved by name from the container (or another app dependency)."""
 
-RESERVED = frozenset({"settings"})
+RESERVED = frozenset({"settings", "teardown"})
 """Providers not exposed to handlers (configuration stays in the composition root)."""
 
 
