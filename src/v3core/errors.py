@@ -116,10 +116,23 @@ class UpstreamTimeout(UpstreamError):
     code = "upstream_timeout"
 
 
+class ContentRefused(UpstreamError):
+    """A provider refused the request under its content policy (retrying the same prompt is futile)."""
+
+    code = "content_refused"
+
+
 class RateLimited(DomainError):
-    """A remote dependency (or this service) asks the caller to slow down."""
+    """A remote dependency (or this service) asks the caller to slow down.
+
+    ``retry_after`` is the wait in seconds the other side asked for, when it said.
+    """
 
     code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ForbiddenTarget(DomainError):

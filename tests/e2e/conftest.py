@@ -1,8 +1,9 @@
 """The real app through the container, once per storage backend for the whole session.
 
-``api`` is parametrised over the in-memory unit of work and a migrated SQLite file;
-every test using it runs on both. Tenants are cheap (a user and a key, no password
-hashing), so a test that needs an empty namespace makes its own with ``new_tenant()``.
+``api`` is parametrised over the in-memory unit of work, a migrated SQLite file and a
+migrated PostgreSQL database; every test using it runs on all three. Tenants are cheap
+(a user and a key, no password hashing), so a test that needs an empty namespace makes its
+own with ``new_tenant()``.
 """
 
 from __future__ import annotations
@@ -67,12 +68,14 @@ def e2e_settings(database_url: str, data_dir: Path) -> Settings:
     return Settings(database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32)
 
 
-@pytest.fixture(scope="session", params=["memory", "sqlite"])
+@pytest.fixture(
+    scope="session", params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def backend_url(request: pytest.FixtureRequest) -> str:
-    """``memory://`` or a migrated SQLite file."""
+    """``memory://``, a migrated SQLite file or a migrated PostgreSQL database."""
     if request.param == "memory":
         return "memory://"
-    url: str = request.getfixturevalue("sqlite_url")
+    url: str = request.getfixturevalue(f"{request.param}_url")
     return url
 
 
