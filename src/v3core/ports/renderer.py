@@ -44,6 +44,8 @@ class RenderRequest:
     resolution: str | None = None
     title: str = ""
     brand_colors: tuple[str, ...] = ()
+    call_to_action: str = ""
+    """Shown on screen over the last scene (SPEC §8: on-screen text is the script and the CTA)."""
 
 
 @attrs.frozen

@@ -58,6 +58,7 @@ def render_request(
         resolution=job.brief.creative.video_specs.resolution,
         title=job.brief.ad_basics.product,
         brand_colors=colors,
+        call_to_action=job.brief.ad_basics.call_to_action,
     )
 
 
