@@ -25,8 +25,11 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite: unit, contract (in-memory, SQLite, PostgreSQL), integration, e2e."""
-    session.run("pytest", *session.posargs)
+    """The whole test suite: unit, contract (in-memory, SQLite, PostgreSQL), integration, e2e.
+
+    One pytest-xdist worker per core (each with its own throw-away databases); pass ``-n 0``
+    after ``--`` to run in one process."""
+    session.run("pytest", "-n", "auto", *session.posargs)
 
 
 @nox.session
