@@ -58,7 +58,8 @@ class OutputStaging:
         if not _is(medium, info.format, info.width):
             await self.stager.discard(staged)
             found = info.format or info.mime
-            raise UpstreamError(f"{provider} returned {found} content where a {medium} was expected")
+            wanted = "an image" if medium == "image" else "a video"
+            raise UpstreamError(f"{provider} returned {found} content where {wanted} was expected")
         return attrs.evolve(staged, info=info)
 
 
