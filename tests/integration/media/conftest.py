@@ -12,6 +12,7 @@ from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.media.outputs import OutputStaging
 from tests.integration.media.fake_http import FakeHttpServer, running
+from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import FakeReplicate
 
 CAP = 4 * 1024 * 1024
@@ -58,3 +59,26 @@ async def staging(staging_dir: Path) -> AsyncIterator[OutputStaging]:
 def staged_files(staging_dir: Path) -> list[Path]:
     """What is left in the staging folder (failed calls must leave nothing)."""
     return sorted(staging_dir.iterdir()) if staging_dir.exists() else []
+
+
+@pytest.fixture(scope="session")
+def openai_fake() -> Iterator[tuple[FakeOpenAIImages, FakeHttpServer]]:
+    fake = FakeOpenAIImages()
+    with running(fake.handle) as server:
+        yield fake, server
+
+
+@pytest.fixture
+def openai_server(openai_fake: tuple[FakeOpenAIImages, FakeHttpServer]) -> Iterator[FakeHttpServer]:
+    fake, server = openai_fake
+    fake.reset()
+    server.reset()
+    yield server
+    server.reset()
+
+
+@pytest.fixture
+def openai_api(
+    openai_fake: tuple[FakeOpenAIImages, FakeHttpServer], openai_server: FakeHttpServer
+) -> FakeOpenAIImages:
+    return openai_fake[0]

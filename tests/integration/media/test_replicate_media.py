@@ -35,7 +35,9 @@ IMAGE = ImageRequest(
 )
 
 
-def video_request(first_frame: str | None = None, duration: float = 5.0, aspect: str = "16:9") -> VideoRequest:
+def video_request(
+    first_frame: str | None = None, duration: float = 5.0, aspect: str = "16:9"
+) -> VideoRequest:
     return VideoRequest(
         prompt="Slow push-in on the sole gripping rock",
         negative_prompt="competitor logos",
@@ -311,5 +313,3 @@ async def test_a_prediction_that_succeeded_is_not_cancelled(
     await videos(predictions, staging).generate(video_request())
 
     assert replicate_server.seen("POST", "/cancel") == []
-
-
