@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,12 @@ def openai_api(
     openai_fake: tuple[FakeOpenAIImages, FakeHttpServer], openai_server: FakeHttpServer
 ) -> FakeOpenAIImages:
     return openai_fake[0]
+
+
+async def until(condition: Callable[[], object], seconds: float = 10.0) -> None:
+    """Wait (polling every 10 ms) until ``condition()`` holds; fail the test past ``seconds``."""
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")

@@ -11,7 +11,7 @@ from PIL import Image
 
 from adapters.media.openai_images import OpenAIImageGenerator
 from adapters.media.outputs import OutputStaging
-from tests.integration.media.conftest import staged_files
+from tests.integration.media.conftest import staged_files, until
 from tests.integration.media.fake_http import FakeHttpServer, Reply
 from tests.integration.media.fake_openai_images import (
     KEY,
@@ -153,7 +153,7 @@ async def test_image_data_that_is_not_an_image_is_an_upstream_error_and_leaves_n
 ) -> None:
     openai_api.script(image_reply(data))
 
-    with pytest.raises(UpstreamError, match="where an image was expected|unreadable"):
+    with pytest.raises(UpstreamError, match=r"where an image was expected|unreadable"):
         await make().generate(request())
 
     assert staged_files(staging_dir) == []
@@ -182,8 +182,7 @@ async def test_cancelling_the_task_abandons_the_request(
 ) -> None:
     openai_api.script(Reply(200, {"created": 1, "data": []}, delay=5.0))
     task = asyncio.create_task(make().generate(request()))
-    while not openai_server.seen("POST"):
-        await asyncio.sleep(0.01)
+    await until(lambda: openai_server.seen("POST"))
 
     task.cancel()
 

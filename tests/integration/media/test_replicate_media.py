@@ -17,7 +17,7 @@ from adapters.media.outputs import OutputStaging
 from adapters.media.polling import Backoff
 from adapters.media.replicate_client import ReplicatePredictions
 from adapters.media.replicate_media import ReplicateImageGenerator, ReplicateVideoGenerator
-from tests.integration.media.conftest import staged_files
+from tests.integration.media.conftest import staged_files, until
 from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate, problem, sent_input
 from tests.integration.media.media_files import png
@@ -96,7 +96,8 @@ async def test_an_image_prediction_on_an_official_model_yields_the_servers_png(
     assert len(replicate_server.seen("GET", "/v1/predictions/")) >= 1
     with Image.open(media.staged.path) as image:
         assert image.size == (64, 36)
-    assert media.staged.info is not None and media.staged.info.format == "png"
+    assert media.staged.info is not None
+    assert media.staged.info.format == "png"
     assert (media.provider, media.model, media.cost) == ("replicate", "black-forest-labs/flux-schnell", 0.003)
 
 
@@ -282,7 +283,7 @@ async def test_a_prediction_that_never_ends_times_out_and_is_cancelled_upstream(
 ) -> None:
     replicate_api.script.polls = None
 
-    with pytest.raises(UpstreamTimeout, match="0.3 s"):
+    with pytest.raises(UpstreamTimeout, match=r"0\.3 s"):
         await videos(predictions, staging, timeout_seconds=0.3).generate(video_request())
 
     (prediction,) = replicate_api.predictions.values()
@@ -295,8 +296,7 @@ async def test_cancelling_the_task_cancels_the_prediction_upstream(
 ) -> None:
     replicate_api.script.polls = None
     task = asyncio.create_task(videos(predictions, staging, timeout_seconds=30.0).generate(video_request()))
-    while not replicate_server.seen("GET", "/v1/predictions/"):
-        await asyncio.sleep(0.01)
+    await until(lambda: replicate_server.seen("GET", "/v1/predictions/"))
 
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
