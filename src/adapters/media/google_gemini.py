@@ -20,6 +20,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from google import genai
 from google.genai import errors, types
 
@@ -53,7 +54,7 @@ class GeminiVeo:
             response = await api.async_request("post", f"models/{model}:predictLongRunning", body)
         except errors.APIError as exc:
             raise self._domain_error(exc) from None
-        except Exception as exc:
+        except httpx.HTTPError as exc:
             raise _transport_error(exc) from exc
         payload = json.loads(response.body) if response.body else {}
         return types.GenerateVideosOperation.from_api_response(payload, is_vertex_ai=False)
@@ -64,7 +65,7 @@ class GeminiVeo:
             return await self._client.aio.operations.get(operation)
         except errors.APIError as exc:
             raise self._domain_error(exc) from None
-        except Exception as exc:
+        except httpx.HTTPError as exc:
             raise _transport_error(exc) from exc
 
     async def download(self, video: types.Video, stager: FileStager) -> StagedFile:
@@ -87,7 +88,7 @@ class GeminiVeo:
             raise UpstreamError(f"{PROVIDER} clip could not be downloaded (HTTP {exc.code})") from None
         except ValueError as exc:
             raise UpstreamError(f"{PROVIDER} returned a clip reference that cannot be downloaded") from exc
-        except Exception as exc:
+        except httpx.HTTPError as exc:
             raise _transport_error(exc) from exc
         await pipe.close()
 
@@ -146,9 +147,9 @@ def _retry_after(exc: errors.APIError) -> float | None:
     return None
 
 
-def _transport_error(exc: Exception) -> DomainError:
+def _transport_error(exc: httpx.HTTPError) -> DomainError:
     name = type(exc).__name__
-    if "timeout" in name.lower():
+    if isinstance(exc, httpx.TimeoutException):
         return UpstreamTimeout(f"{PROVIDER} did not answer in time ({name})")
     return UpstreamError(f"{PROVIDER} could not be reached ({name})")
 

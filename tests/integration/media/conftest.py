@@ -12,6 +12,7 @@ from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
 from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.media.outputs import OutputStaging
+from tests.integration.media.fake_gemini import FakeGemini
 from tests.integration.media.fake_http import FakeHttpServer, running
 from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import FakeReplicate
@@ -92,3 +93,24 @@ async def until(condition: Callable[[], object], seconds: float = 10.0) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the condition never held")
+
+
+@pytest.fixture(scope="session")
+def gemini_fake() -> Iterator[tuple[FakeGemini, FakeHttpServer]]:
+    fake = FakeGemini()
+    with running(fake.handle) as server:
+        yield fake, server
+
+
+@pytest.fixture
+def gemini_server(gemini_fake: tuple[FakeGemini, FakeHttpServer]) -> Iterator[FakeHttpServer]:
+    fake, server = gemini_fake
+    fake.reset()
+    server.reset()
+    yield server
+    server.reset()
+
+
+@pytest.fixture
+def gemini_api(gemini_fake: tuple[FakeGemini, FakeHttpServer], gemini_server: FakeHttpServer) -> FakeGemini:
+    return gemini_fake[0]
