@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import httpx2
 from google import genai
 from google.genai import errors, types
 
@@ -34,6 +35,8 @@ API_VERSION = "v1beta"
 REFUSAL = re.compile(
     r"safety|responsible ai|\brai\b|usage guidelines|policy|blocked|filtered|sensitive", re.I
 )
+TRANSPORT_ERRORS = (httpx.HTTPError, httpx2.HTTPError)
+"""The SDK sends with httpx2 when it is installed (the openai SDK brings it), else httpx."""
 _RETRY_DELAY = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 
@@ -54,7 +57,7 @@ class GeminiVeo:
             response = await api.async_request("post", f"models/{model}:predictLongRunning", body)
         except errors.APIError as exc:
             raise self._domain_error(exc) from None
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise _transport_error(exc) from exc
         payload = json.loads(response.body) if response.body else {}
         return types.GenerateVideosOperation.from_api_response(payload, is_vertex_ai=False)
@@ -65,7 +68,7 @@ class GeminiVeo:
             return await self._client.aio.operations.get(operation)
         except errors.APIError as exc:
             raise self._domain_error(exc) from None
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise _transport_error(exc) from exc
 
     async def download(self, video: types.Video, stager: FileStager) -> StagedFile:
@@ -88,7 +91,7 @@ class GeminiVeo:
             raise UpstreamError(f"{PROVIDER} clip could not be downloaded (HTTP {exc.code})") from None
         except ValueError as exc:
             raise UpstreamError(f"{PROVIDER} returned a clip reference that cannot be downloaded") from exc
-        except httpx.HTTPError as exc:
+        except TRANSPORT_ERRORS as exc:
             raise _transport_error(exc) from exc
         await pipe.close()
 
@@ -147,9 +150,9 @@ def _retry_after(exc: errors.APIError) -> float | None:
     return None
 
 
-def _transport_error(exc: httpx.HTTPError) -> DomainError:
+def _transport_error(exc: httpx.HTTPError | httpx2.HTTPError) -> DomainError:
     name = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException | httpx2.TimeoutException):
         return UpstreamTimeout(f"{PROVIDER} did not answer in time ({name})")
     return UpstreamError(f"{PROVIDER} could not be reached ({name})")
 

@@ -222,3 +222,19 @@ async def test_cancelling_the_task_stops_polling(
     polls = len(gemini_server.seen("GET", "/operations/"))
     await asyncio.sleep(0.2)
     assert len(gemini_server.seen("GET", "/operations/")) == polls
+
+
+async def test_an_unreachable_api_is_an_upstream_error(staging: OutputStaging) -> None:
+    generator = GoogleVideoGenerator(
+        GeminiVeo(KEY, "http://127.0.0.1:9", request_timeout=2.0),
+        MODEL,
+        staging,
+        price_per_second=0.4,
+        timeout_seconds=5.0,
+        backoff=FAST,
+    )
+    try:
+        with pytest.raises(UpstreamError, match="could not be reached"):
+            await generator.generate(request())
+    finally:
+        await generator.aclose()

@@ -313,3 +313,33 @@ async def test_a_prediction_that_succeeded_is_not_cancelled(
     await videos(predictions, staging).generate(video_request())
 
     assert replicate_server.seen("POST", "/cancel") == []
+
+
+async def test_a_failing_poll_is_reported_and_the_prediction_cancelled_upstream(
+    predictions: Make, staging: OutputStaging, replicate_api: FakeReplicate, replicate_server: FakeHttpServer
+) -> None:
+    replicate_api.script.polls = None
+    replicate_api.script.poll_errors = deque([problem(500, "internal error")])
+
+    with pytest.raises(UpstreamError, match="500"):
+        await videos(predictions, staging).generate(video_request())
+
+    (prediction,) = replicate_api.predictions.values()
+    assert prediction["status"] == "canceled"
+
+
+async def test_an_unreachable_api_is_an_upstream_error(staging: OutputStaging) -> None:
+    client = ReplicatePredictions(TOKEN, "http://127.0.0.1:9", request_timeout=2.0)
+    generator = ReplicateImageGenerator(
+        client,
+        "black-forest-labs/flux-schnell",
+        staging,
+        price_per_image=0.003,
+        timeout_seconds=5.0,
+        backoff=FAST,
+    )
+    try:
+        with pytest.raises(UpstreamError, match="could not be reached"):
+            await generator.generate(IMAGE)
+    finally:
+        await generator.aclose()
