@@ -53,10 +53,13 @@ class VideoProvider(StrEnum):
 DEFAULT_MEDIA_PRICES: dict[str, float] = {
     "black-forest-labs/flux-schnell": 0.003,
     "google/veo-3.1": 0.20,
-    "gpt-image-1": 0.042,
+    "gpt-image-1": 0.063,
     "veo-3.1-generate-preview": 0.40,
 }
-"""USD per image (image models) or per second of video (video models), list prices."""
+"""USD per image (image models) or per second of video (video models): list prices for the way
+the adapters call them (Flux-Schnell per image; Veo 3.1 on Replicate without audio; gpt-image-1
+at medium quality in a 1536-pixel size; Veo 3.1 on the Gemini API, which always renders sound).
+Override with ``MEDIA_PRICES`` when a price list changes."""
 
 
 class Settings(BaseSettings):

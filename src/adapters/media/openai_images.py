@@ -1,12 +1,13 @@
 """``OpenAIImageGenerator``: still images from ``gpt-image-1`` on the official ``openai`` SDK.
 
-One ``POST {OPENAI_BASE_URL}/images/generations`` per image (``n=1``, ``output_format``
-png, a size picked from the model's three by orientation). ``gpt-image-1`` always answers
-``b64_json``; the bytes are staged (size cap) and sniffed as an image. The SDK retries
-429/5xx itself (``max_retries``, honouring ``Retry-After`` up to a minute); what still
-fails becomes a domain error: ``RateLimited`` with the header's wait, ``ContentRefused``
-for ``moderation_blocked``/``content_policy_violation``, ``UpstreamError`` otherwise. The
-model takes no negative prompt, so restrictions are appended as an "Avoid:" instruction.
+One ``POST {OPENAI_BASE_URL}/images/generations`` per image (``n=1``, png, ``quality``
+medium so that the price per image is known, a size picked from the model's three by
+orientation). ``gpt-image-1`` always answers ``b64_json``; the bytes are staged (size cap)
+and sniffed as an image. The SDK retries 429/5xx itself (``max_retries``, honouring
+``Retry-After`` up to a minute); what still fails becomes a domain error: ``RateLimited``
+with the header's wait, ``ContentRefused`` for ``moderation_blocked`` or
+``content_policy_violation``, ``UpstreamError`` otherwise. The model takes no negative
+prompt, so restrictions are appended as an "Avoid:" instruction.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class OpenAIImageGenerator(ImageGenerator):
                 n=1,
                 size=size_for(request.width, request.height),
                 output_format="png",
+                quality="medium",
             )
         except openai.OpenAIError as exc:
             raise self._domain_error(exc) from None

@@ -69,6 +69,7 @@ async def test_a_generated_image_is_the_servers_png_staged_and_priced(
     assert body["model"] == "gpt-image-1"
     assert body["size"] == "1024x1536"  # portrait job, portrait size
     assert body["n"] == 1
+    assert body["quality"] == "medium"
     assert "competitor logos" in body["prompt"]
     with Image.open(media.staged.path) as image:
         assert image.size == (64, 36)
