@@ -18,7 +18,7 @@ import binascii
 import openai
 
 from adapters.media.outputs import OutputStaging
-from adapters.media.polling import parse_retry_after
+from adapters.media.polling import Deadline, UpstreamWork, parse_retry_after
 from adapters.planners.replies import error_detail, sdk_error
 from v3core.errors import ContentRefused, DomainError, RateLimited, UpstreamError, UpstreamTimeout
 from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest
@@ -48,6 +48,7 @@ class OpenAIImageGenerator(ImageGenerator):
         self._price = price_per_image
         self._timeout = timeout_seconds
         self._retries = max_retries
+        self._deadline = Deadline(PROVIDER, timeout_seconds)  # all attempts together
         self._client = openai.AsyncOpenAI(
             api_key=api_key, base_url=base_url or None, timeout=timeout_seconds, max_retries=max_retries
         )
@@ -64,6 +65,9 @@ class OpenAIImageGenerator(ImageGenerator):
         return self._price
 
     async def generate(self, request: ImageRequest) -> GeneratedMedia:
+        return await self._deadline.run(UpstreamWork(cancel=None), lambda: self._generate(request))
+
+    async def _generate(self, request: ImageRequest) -> GeneratedMedia:
         try:
             response = await self._client.images.generate(
                 model=self._model,

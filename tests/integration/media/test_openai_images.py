@@ -175,7 +175,7 @@ async def test_a_server_slower_than_the_timeout_is_an_upstream_timeout(
     openai_api.script(Reply(200, {"created": 1, "data": []}, delay=5.0))
 
     with pytest.raises(UpstreamTimeout):
-        await make(timeout=0.3, retries=0).generate(request())
+        await make(timeout=0.3, retries=2).generate(request())
 
 
 async def test_cancelling_the_task_abandons_the_request(
