@@ -37,7 +37,7 @@ class GoogleVideoGenerator(VideoGenerator):
         price_per_second: float,
         timeout_seconds: float,
         max_retries: int = 2,
-        backoff: Backoff = Backoff(initial=5.0, factor=1.5, cap=20.0),
+        backoff: Backoff = Backoff(initial=1.0, factor=1.5, cap=10.0),
     ) -> None:
         self._veo = veo
         self._model = model

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ class Script:
 
     create_errors: deque[Reply] = field(default_factory=deque)
     polls: int | None = 2
+    seconds: float | None = None  # when set: finished this long after creation, however often polled
     final_status: str = "succeeded"
     error: str | None = None
     output: Any = "/media/clip.mp4"
@@ -57,6 +59,7 @@ class FakeReplicate:
         self.script = Script()
         self.predictions: dict[str, dict[str, Any]] = {}
         self.polls_left: dict[str, int | None] = {}
+        self.created: dict[str, float] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -65,6 +68,7 @@ class FakeReplicate:
             self.script = Script()
             self.predictions.clear()
             self.polls_left.clear()
+            self.created.clear()
 
     def handle(self, request: Request) -> Reply:
         path = request.path.split("?", 1)[0]
@@ -106,6 +110,7 @@ class FakeReplicate:
         }
         self.predictions[ident] = prediction
         self.polls_left[ident] = self.script.polls
+        self.created[ident] = time.monotonic()
         return Reply(201, prediction)
 
     def _get(self, ident: str) -> Reply:
@@ -115,6 +120,9 @@ class FakeReplicate:
         if self.script.poll_errors:
             return self.script.poll_errors.popleft()
         left = self.polls_left.get(ident)
+        if self.script.seconds is not None:
+            due = time.monotonic() - self.created[ident] >= self.script.seconds
+            left = 0 if due else 1
         if prediction["status"] in ("starting", "processing") and left is not None:
             if left <= 0:
                 self._finish(prediction)
