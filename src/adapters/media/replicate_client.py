@@ -34,13 +34,15 @@ from v3core.errors import ContentRefused, DomainError, RateLimited, UpstreamErro
 
 PROVIDER = "replicate"
 REFUSAL = re.compile(
-    r"nsfw|not safe for work|sensitive|safety|content (?:policy|moderation)|flagged|\bE005\b", re.I
+    r"nsfw|not safe for work|flagged as sensitive|sensitive content|safety"
+    r"|content (?:policy|moderation)|\bE005\b",
+    re.I,
 )
 MAGIC = ((b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"), (b"RIFF", "image/webp"))
 
 
 class ReplicatePredictions:
-    """Runs predictions; shared by the image and video generators (one connection pool)."""
+    """Runs predictions for a generator (one connection pool; ``aclose`` it at shutdown)."""
 
     def __init__(self, api_token: str, base_url: str | None = None, request_timeout: float = 30.0) -> None:
         self._token = api_token

@@ -230,13 +230,20 @@ async def test_a_prediction_that_ends_failed_or_canceled_is_an_upstream_error(
     assert not isinstance(caught.value, ContentRefused)
 
 
-async def test_an_nsfw_failure_is_a_content_refusal(
-    predictions: Make, staging: OutputStaging, replicate_api: FakeReplicate
+@pytest.mark.parametrize(
+    "error",
+    [
+        "NSFW content detected. Try running it again, or try a different prompt.",
+        "The input or output was flagged as sensitive. Please try again with different inputs. (E005)",
+    ],
+)
+async def test_a_safety_failure_is_a_content_refusal(
+    predictions: Make, staging: OutputStaging, replicate_api: FakeReplicate, error: str
 ) -> None:
-    replicate_api.script.final_status = "failed"
-    replicate_api.script.error = "NSFW content detected. Try running it again, or try a different prompt."
+    replicate_api.script.output = "/media/frame.png"
+    replicate_api.script.final_status, replicate_api.script.error = "failed", error
 
-    with pytest.raises(ContentRefused, match="NSFW"):
+    with pytest.raises(ContentRefused, match="content policy"):
         await images(predictions, staging).generate(IMAGE)
 
 
