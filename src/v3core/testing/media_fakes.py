@@ -45,7 +45,7 @@ async def _one_chunk(data: bytes) -> AsyncIterator[bytes]:
 class _Behaviour:
     """What the fakes share: scripted failures, latency, blocking and the counters."""
 
-    fail_on: dict[str, DomainError] = attrs.field(factory=dict)
+    fail_on: dict[str, Exception] = attrs.field(factory=dict)
     """Prompt marker → the error raised for any request whose prompt contains it."""
     delay: float = 0.0
     block: bool = False
