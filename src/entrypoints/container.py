@@ -206,6 +206,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
+    list_job_assets = providers.Singleton(jobs.ListJobAssets, uow_factory)
     job_reads = providers.Singleton(
         JobReads,
         get_job,

@@ -6,7 +6,7 @@ from v3core.services.jobs.media import MediaGenerators, SceneMedia
 from v3core.services.jobs.media_stage import MediaStage, SceneMediaFailed
 from v3core.services.jobs.planning import PlanStoryboard
 from v3core.services.jobs.ports import GeneratedMediaStore, UrlAssetImporter, UrlImport, VideoArchive
-from v3core.services.jobs.queries import GetJob, JobFilters, ListJobs
+from v3core.services.jobs.queries import GetJob, JobFilters, ListJobAssets, ListJobs
 from v3core.services.jobs.recovery import ResumeUnfinishedJobs
 from v3core.services.jobs.rendering import RenderVideo
 from v3core.services.jobs.scenes import (
@@ -33,6 +33,7 @@ __all__ = [
     "JobActionCommand",
     "JobFilters",
     "JobView",
+    "ListJobAssets",
     "ListJobs",
     "ListScenes",
     "MediaGenerators",
