@@ -27,3 +27,20 @@ def sample_clip(
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
     return out.getvalue()
+
+
+def noisy_clip(frames: int = 24, size: tuple[int, int] = (320, 240)) -> bytes:
+    """A losslessly encoded MP4 of random noise: about 100 KB per frame, for size limits."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=8, options={"preset": "ultrafast", "qp": "0"})
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        stream.codec_context.time_base = Fraction(1, 8)
+        for index in range(frames):
+            noise = Image.effect_noise(size, 128).convert("RGB")
+            frame = av.VideoFrame.from_image(noise)
+            frame.pts = index
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return out.getvalue()
