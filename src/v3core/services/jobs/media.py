@@ -32,7 +32,7 @@ class MediaGenerators:
 
     image: ImageGenerator | None = None
     video: VideoGenerator | None = None
-    concurrency: int = 4
+    concurrency: int = 8
     """``MEDIA_CONCURRENCY``: generation calls at once per job."""
 
     @property

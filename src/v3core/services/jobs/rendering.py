@@ -117,7 +117,8 @@ class RenderVideo:
 
         try:
             job = await self._budget(job_id, request)
-            if job is None:
+            composing = f"Composing {len(request.scenes)} scenes"
+            if job is None or not await self._stage(job_id, "composing", 75, composing):
                 return
             video = await self.renderer.render(request, report, lambda: state["cancelled"])
             asset = await self.archive.store(job, video)
