@@ -12,7 +12,7 @@ stage end → completed) and the media stage's overhead over one provider latenc
 → completed < delay + composition time, i.e. the clips are made concurrently (one provider
 latency, not one per scene); the overhead is what the stage adds to that latency.
 
-    uv run python benchmarks/bench_media_fanout.py [--scenes 5] [--delay 5] [--runs 3]
+    uv run python benchmarks/bench_media_fanout.py [--scenes 5] [--delay 5] [--runs 3] [--concurrency 8]
 """
 
 from __future__ import annotations
@@ -52,11 +52,13 @@ class Run:
     video_calls: int
 
 
-async def one_run(scenes: int, delay: float, clip: bytes) -> Run:
+async def one_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/v3.db"
         upgrade_database(url)
-        container = build_container(Settings(database_url=url, data_dir=Path(tmp) / "data"))
+        container = build_container(
+            Settings(database_url=url, data_dir=Path(tmp) / "data", media_concurrency=concurrency)
+        )
         stager = container.output_stager()
         video = FakeVideoGenerator(stager, clip)
         video.behaviour.delay = delay
@@ -113,16 +115,19 @@ def main() -> int:
     parser.add_argument("--scenes", type=int, default=5)
     parser.add_argument("--delay", type=float, default=5.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--concurrency", type=int, default=Settings().media_concurrency, help="MEDIA_CONCURRENCY"
+    )
     args = parser.parse_args()
     clip = sample_clip(seconds=1.0, size=(320, 180))
-    runs = [asyncio.run(one_run(args.scenes, args.delay, clip)) for _ in range(args.runs)]
+    runs = [asyncio.run(one_run(args.scenes, args.delay, clip, args.concurrency)) for _ in range(args.runs)]
     total = statistics.median(r.completed_s for r in runs)
     media = statistics.median(r.media_s for r in runs)
     composition = statistics.median(r.completed_s - r.media_s for r in runs)
     calls = {r.video_calls for r in runs}
     ok = all(r.completed_s < args.delay + (r.completed_s - r.media_s) + 0.5 for r in runs)
     latency = f"video provider answering each clip after {args.delay:g} s"
-    print(f"{args.scenes} scenes, {latency}, median of {args.runs}:\n")
+    print(f"{args.scenes} scenes, {latency}, MEDIA_CONCURRENCY={args.concurrency}, median of {args.runs}:\n")
     columns = "approval → completed | media stage | composition | stage overhead over one latency"
     print(f"| {columns} | clip calls | bar |")
     print("|---|---|---|---|---|---|")
