@@ -31,9 +31,11 @@ async def test_a_generation_record_round_trips_and_a_jobs_assets_are_listed_olde
 
     assert [a.id for a in listed] == [first.id, second.id]
     assert listed[1].generation == clip
-    assert listed[0].generation is not None and listed[0].generation.kind is MediaKind.FRAME
+    assert listed[0].generation is not None
+    assert listed[0].generation.kind is MediaKind.FRAME
     assert foreign == []
-    assert plain is not None and plain.generation is None
+    assert plain is not None
+    assert plain.generation is None
 
 
 async def test_a_scene_keeps_its_preview_frame(
@@ -49,10 +51,12 @@ async def test_a_scene_keeps_its_preview_frame(
         await uow.commit()
     async with uow_factory() as uow:
         stored = await uow.scenes.get(job.id, scene.id)
-        assert stored is not None and stored.preview_asset_id == frame.id
+        assert stored is not None
+        assert stored.preview_asset_id == frame.id
         changed = attrs.evolve(stored, preview_asset_id=None, version=stored.version + 1)
         await uow.scenes.update(changed, expected_version=stored.version)
         await uow.commit()
     async with uow_factory() as uow:
         again = await uow.scenes.get(job.id, scene.id)
-    assert again is not None and again.preview_asset_id is None
+    assert again is not None
+    assert again.preview_asset_id is None

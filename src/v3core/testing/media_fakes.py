@@ -4,7 +4,8 @@
 requested aspect ratio; ``FakeVideoGenerator`` stages the MP4 bytes it was given (tests make
 them with PyAV). Both stage through the ``FileStager`` passed in, like the real adapters, count
 their calls, record their requests, can fail any request whose prompt contains a marker, wait
-``delay`` seconds per call, or block until cancelled (counting the cancellations).
+``delay`` seconds per call, wait for a ``gate``, or block until cancelled (counting the
+cancellations).
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class _Behaviour:
     """Prompt marker → the error raised for any request whose prompt contains it."""
     delay: float = 0.0
     block: bool = False
+    gate: asyncio.Event | None = None
+    """When set, every call waits for it before answering."""
     calls: int = 0
     started: int = 0
     cancelled: int = 0
@@ -61,6 +64,8 @@ class _Behaviour:
                     raise error
             if self.block:
                 await asyncio.Event().wait()
+            if self.gate is not None:
+                await self.gate.wait()
             if self.delay:
                 await asyncio.sleep(self.delay)
         except asyncio.CancelledError:

@@ -109,9 +109,11 @@ def generated(assets: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 async def test_approval_renders_one_generated_clip_per_scene_stored_as_job_assets(media: MediaApi) -> None:
     job = await media.ready_job()
     previews = [s["previewUrl"] for s in job["scenes"]]
-    assert all(previews) and len(set(previews)) == SCENES
+    assert all(previews)
+    assert len(set(previews)) == SCENES
     frame = await media.api.client.get(previews[0], headers=media.headers)
-    assert frame.status_code == 200 and frame.headers["content-type"].startswith("image/png")
+    assert frame.status_code == 200
+    assert frame.headers["content-type"].startswith("image/png")
 
     await media.act(job["id"], "approve")
     done = await media.wait(job["id"], "completed", "failed")
@@ -121,11 +123,13 @@ async def test_approval_renders_one_generated_clip_per_scene_stored_as_job_asset
     clips = generated(assets, "clip")
     assert sorted(c["generation"]["sceneNumber"] for c in clips) == list(range(1, SCENES + 1))
     for clip in clips:
-        assert clip["type"] == "video" and clip["jobId"] == job["id"]
+        assert clip["type"] == "video"
+        assert clip["jobId"] == job["id"]
         assert (clip["generation"]["provider"], clip["generation"]["model"]) == ("fake", "fake-video-1")
         assert re.fullmatch(r"[0-9a-f]{64}", clip["generation"]["promptHash"])
     assert len(generated(assets, "frame")) == SCENES
-    assert media.video.calls == SCENES and media.image.calls == SCENES
+    assert media.video.calls == SCENES
+    assert media.image.calls == SCENES
     assert all("no smoke" in r.negative_prompt for r in media.video.requests)
     breakdown = done["cost"]["breakdown"]
     assert breakdown["image_generation"] == pytest.approx(SCENES * 0.003)
@@ -198,7 +202,8 @@ async def test_editing_scene_2s_description_redraws_only_scene_2s_frame(media: M
     assert edited.json()["data"]["version"] == 2
     after = {s["sceneNumber"]: s["previewUrl"] for s in await media.get(f"/jobs/{job['id']}/scenes")}
     assert media.image.calls == SCENES + 1
-    assert after[2] != before[2] and edited.json()["data"]["previewUrl"] == after[2]
+    assert after[2] != before[2]
+    assert edited.json()["data"]["previewUrl"] == after[2]
     assert {1: after[1], 3: after[3]} == {1: before[1], 3: before[3]}
 
 

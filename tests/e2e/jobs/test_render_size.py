@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -32,8 +33,8 @@ class LargeVideoRenderer(Renderer):
         self, request: RenderRequest, progress: ProgressCallback, cancelled: CancelCheck
     ) -> RenderedVideo:
         handle, path = tempfile.mkstemp(suffix=".mp4", dir=self.folder)
-        with open(handle, "wb") as out:
-            out.write(self.data)
+        os.close(handle)
+        await asyncio.to_thread(Path(path).write_bytes, self.data)
         with av.open(path) as container:
             stream = container.streams.video[0]
             width, height = stream.codec_context.width, stream.codec_context.height
@@ -76,7 +77,8 @@ async def test_a_render_larger_than_the_upload_cap_completes(
 
     assert job["status"] == "completed", job["error"]
     video = await api.client.get(f"/api/v3/jobs/{job_id}/video", headers=api.alice)
-    assert video.status_code == 200 and video.content == renderer.data
+    assert video.status_code == 200
+    assert video.content == renderer.data
 
 
 async def test_an_upload_over_the_cap_is_still_refused(small_uploads: tuple[Api, LargeVideoRenderer]) -> None:

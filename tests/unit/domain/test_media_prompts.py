@@ -59,7 +59,8 @@ def test_the_aspect_ratio_and_the_frame_shape_are_always_the_jobs(
     wanted = brief.creative.video_specs.format
     assert prompt.aspect_ratio == wanted
     assert abs(prompt.width / prompt.height - RATIOS[wanted]) < 0.01
-    assert prompt.width % 2 == 0 and prompt.height % 2 == 0
+    assert prompt.width % 2 == 0
+    assert prompt.height % 2 == 0
 
 
 @PROPERTY
@@ -98,7 +99,9 @@ def test_feedback_given_to_the_planner_is_never_echoed_into_a_prompt(
 
 
 def test_planner_notes_are_removed_and_the_subject_kept() -> None:
-    text = "Take 3: Trail shoe in everyday use, shown to Runners. Tone: playful. Revised for feedback: closer."
+    text = (
+        "Take 3: Trail shoe in everyday use, shown to Runners. Tone: playful. Revised for feedback: closer."
+    )
     assert strip_planner_notes(text) == "Trail shoe in everyday use, shown to Runners. Tone: playful."
 
 
@@ -109,10 +112,13 @@ def test_the_prompt_names_the_shot_style_tone_visuals_and_brand_colours() -> Non
         "videoSpecs": {"format": "9:16"},
     }
     brand = BrandGuidelines(colors=("#1e40af",), restrictions=("no alcohol",))
-    prompt = build_scene_prompt(SceneVisual(1, "A runner on a ridge", "close-up", 4), parse_brief(body), brand)
+    prompt = build_scene_prompt(
+        SceneVisual(1, "A runner on a ridge", "close-up", 4), parse_brief(body), brand
+    )
     for part in ("Close-up", "A runner on a ridge", "Sunlit", "playful", "mountain trail", "#1e40af", "9:16"):
         assert part in prompt.prompt
-    assert "no alcohol" in prompt.negative_prompt and "no alcohol" not in prompt.prompt
+    assert "no alcohol" in prompt.negative_prompt
+    assert "no alcohol" not in prompt.prompt
     assert (prompt.width, prompt.height) == (720, 1280)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,12 +58,19 @@ BODY: dict[str, Any] = {
 }
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait (at most about 10 s) until ``condition()`` holds."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition never held")
+
+
 class MediaWorld:
     """One owner with one client, the use cases, and the fakes to inspect."""
 
-    def __init__(
-        self, tmp: Path, *, image: bool = True, video: bool = True, concurrency: int = 8
-    ) -> None:
+    def __init__(self, tmp: Path, *, image: bool = True, video: bool = True, concurrency: int = 8) -> None:
         self.uow = InMemoryUnitOfWork.factory(InMemoryStore())
         self.clock = SteppingClock()
         self.ids = SequentialIds()

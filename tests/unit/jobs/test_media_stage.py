@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.jobs.media_world import MediaWorld
+from tests.unit.jobs.media_world import MediaWorld, until
 from v3core.model import AssetType, BrandGuidelines, JobStatus
 from v3core.testing.media_fakes import failing
 
@@ -31,8 +31,10 @@ async def test_planning_draws_one_frame_per_scene_as_its_preview(world: MediaWor
     assert world.image.calls == SCENES
     for scene in scenes:
         frame = frames[scene.preview_asset_id or ""]
-        assert frame.type == AssetType.IMAGE and frame.job_id == job_id
-        assert frame.generation is not None and frame.generation.scene_number == scene.number
+        assert frame.type == AssetType.IMAGE
+        assert frame.job_id == job_id
+        assert frame.generation is not None
+        assert frame.generation.scene_number == scene.number
     assert (await world.job(job_id)).cost.breakdown["image_generation"] == pytest.approx(SCENES * 0.003)
 
 
@@ -46,12 +48,14 @@ async def test_approval_generates_one_clip_per_scene_starting_on_its_frame(world
     clips = await world.generated(job_id, "clip")
     assert sorted(c.generation.scene_number for c in clips if c.generation) == list(range(1, SCENES + 1))
     assert all(c.type == AssetType.VIDEO and c.job_id == job_id for c in clips)
-    assert world.video.calls == SCENES and world.image.calls == SCENES
+    assert world.video.calls == SCENES
+    assert world.image.calls == SCENES
     assert all(r.first_frame is not None for r in world.video.requests)
     rendered = world.renderer.requests[-1]
     by_id = {c.id: c for c in clips}
     for scene in rendered.scenes:
-        assert scene.visual is not None and scene.visual.type == "video"
+        assert scene.visual is not None
+        assert scene.visual.type == "video"
         assert by_id[scene.visual.asset_id].generation.scene_number == scene.number  # type: ignore[union-attr]
     seconds = sum(s.duration for s in await world.scenes(job_id))
     assert job.cost.breakdown["video_generation"] == pytest.approx(seconds * 0.05)
@@ -69,7 +73,8 @@ async def test_a_retry_after_one_failed_clip_makes_exactly_one_new_call(world: M
     assert failed.status == JobStatus.FAILED
     assert failed.error is not None
     assert (failed.error.code, failed.error.step) == ("media_generation_failed", "media_generation")
-    assert "scene 3" in failed.error.message and "prediction failed" in failed.error.message
+    assert "scene 3" in failed.error.message
+    assert "prediction failed" in failed.error.message
     assert world.video.calls == SCENES - 1
 
     world.video.behaviour.fail_on.clear()
@@ -82,7 +87,9 @@ async def test_a_retry_after_one_failed_clip_makes_exactly_one_new_call(world: M
     assert world.image.calls == frames_before
 
 
-async def test_an_unexpected_exception_in_a_generator_fails_the_job_naming_the_scene(world: MediaWorld) -> None:
+async def test_an_unexpected_exception_in_a_generator_fails_the_job_naming_the_scene(
+    world: MediaWorld,
+) -> None:
     job_id = await world.ready_job()
     await world.edit_scene(job_id, 2, description="A lighthouse keeper laces the shoe")
     world.video.behaviour.fail_on["lighthouse"] = RuntimeError("socket closed")
@@ -90,8 +97,10 @@ async def test_an_unexpected_exception_in_a_generator_fails_the_job_naming_the_s
     await world.tasks.run_all()
 
     job = await world.job(job_id)
-    assert job.status == JobStatus.FAILED and job.error is not None
-    assert job.error.code == "media_generation_failed" and "scene 2" in job.error.message
+    assert job.status == JobStatus.FAILED
+    assert job.error is not None
+    assert job.error.code == "media_generation_failed"
+    assert "scene 2" in job.error.message
 
 
 async def test_max_cost_fails_the_job_before_the_clips_are_asked_for(world: MediaWorld) -> None:
@@ -101,9 +110,11 @@ async def test_max_cost_fails_the_job_before_the_clips_are_asked_for(world: Medi
     await world.tasks.run_all()
 
     job = await world.job(job_id)
-    assert job.status == JobStatus.FAILED and job.error is not None
+    assert job.status == JobStatus.FAILED
+    assert job.error is not None
     assert (job.error.code, job.error.step) == ("budget_exceeded", "media_generation")
-    assert "0.5000" in job.error.message and f"{spent:.4f}" in job.error.message
+    assert "0.5000" in job.error.message
+    assert f"{spent:.4f}" in job.error.message
     assert world.video.behaviour.started == 0
     assert job.cost.actual == spent
 
@@ -147,7 +158,8 @@ async def test_brand_restrictions_reach_every_call_as_the_negative_prompt(tmp_pa
     await world.tasks.run_all()
 
     requests = [*world.image.requests, *world.video.requests]
-    assert requests and all("no competitor logos" in r.negative_prompt for r in requests)
+    assert requests
+    assert all("no competitor logos" in r.negative_prompt for r in requests)
     assert all(r.aspect_ratio == "16:9" for r in requests)
 
 
@@ -161,7 +173,8 @@ async def test_with_only_an_image_provider_each_scene_shows_its_frame(tmp_path: 
     previews = {s.number: s.preview_asset_id for s in await world.scenes(job_id)}
     rendered = world.renderer.requests[-1].scenes
     assert all(s.visual is not None and s.visual.asset_id == previews[s.number] for s in rendered)
-    assert world.image.calls == SCENES and world.video.behaviour.started == 0
+    assert world.image.calls == SCENES
+    assert world.video.behaviour.started == 0
 
 
 async def test_without_providers_nothing_is_generated(tmp_path: Path) -> None:
@@ -185,8 +198,7 @@ async def test_cancelling_the_job_cancels_the_calls_still_in_flight(tmp_path: Pa
     world.video.behaviour.block = True
     await world.action(job_id, "approve")
     rendering = asyncio.create_task(world.tasks.run_all())
-    while world.video.behaviour.started < SCENES:
-        await asyncio.sleep(0.01)
+    await until(lambda: world.video.behaviour.started == SCENES)
 
     await world.action(job_id, "cancel")
     rendering.cancel()  # what the task runner does on cancel
@@ -195,3 +207,22 @@ async def test_cancelling_the_job_cancels_the_calls_still_in_flight(tmp_path: Pa
     assert (await world.job(job_id)).status == JobStatus.CANCELLED
     assert world.video.behaviour.cancelled == SCENES
     assert world.video.calls == 0
+
+
+async def test_a_job_cancelled_while_its_task_keeps_running_makes_no_further_calls(tmp_path: Path) -> None:
+    world = MediaWorld(tmp_path, concurrency=2)
+    await world.seed()
+    job_id = await world.ready_job()
+    gate = asyncio.Event()
+    world.video.behaviour.gate = gate
+    await world.action(job_id, "approve")
+    rendering = asyncio.create_task(world.tasks.run_all())
+    await until(lambda: world.video.behaviour.started == 2)
+
+    await world.action(job_id, "cancel")  # the recording runner does not stop the task
+    gate.set()
+    await rendering
+
+    assert (await world.job(job_id)).status == JobStatus.CANCELLED
+    assert world.video.behaviour.started == 2
+    assert world.renderer.requests == []
