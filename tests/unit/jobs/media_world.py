@@ -87,11 +87,11 @@ class MediaWorld:
             image_per_frame=self.image.cost if image else 0.0,
             video_per_second=self.video.cost_per_second if video else 0.0,
         )
-        rules = PlanningRules()
+        rules = self.rules = PlanningRules()
         media = SceneMedia(self.uow, self.clock, store, generators)
         self.tasks = RecordingTaskRunner()
         self.renderer = FakeRenderer()
-        planner = TemplateScenePlanner()
+        planner = self.planner = TemplateScenePlanner()
         self.create = CreateJob(self.uow, self.clock, self.ids, self.tasks, rules, self.prices)
         regenerate = RegenerateScene(self.uow, self.clock, planner, rules, self.prices, media)
         self.act = ApplyJobAction(self.uow, self.clock, self.tasks, regenerate)
