@@ -48,6 +48,8 @@ class _Behaviour:
 
     fail_on: dict[str, Exception] = attrs.field(factory=dict)
     """Prompt marker → the error raised for any request whose prompt contains it."""
+    fail_first: list[Exception] = attrs.field(factory=list)
+    """Errors raised by the next calls, one per call, whatever the prompt."""
     delay: float = 0.0
     block: bool = False
     gate: asyncio.Event | None = None
@@ -59,6 +61,8 @@ class _Behaviour:
     async def run(self, prompt: str) -> None:
         self.started += 1
         try:
+            if self.fail_first:
+                raise self.fail_first.pop(0)
             for marker, error in self.fail_on.items():
                 if marker in prompt:
                     raise error

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.jobs.media_world import MediaWorld, until
+from v3core.errors import ContentRefused, RateLimited
 from v3core.model import AssetType, BrandGuidelines, JobStatus
 from v3core.testing.media_fakes import failing
 
@@ -226,3 +227,31 @@ async def test_a_job_cancelled_while_its_task_keeps_running_makes_no_further_cal
     assert (await world.job(job_id)).status == JobStatus.CANCELLED
     assert world.video.behaviour.started == 2
     assert world.renderer.requests == []
+
+
+async def test_a_rate_limited_call_is_made_again_after_the_wait_the_provider_asked_for(
+    world: MediaWorld,
+) -> None:
+    job_id = await world.ready_job()
+    world.video.behaviour.fail_first = [RateLimited("slow down", retry_after=0.01)]
+    await world.action(job_id, "approve")
+    await world.tasks.run_all()
+
+    assert (await world.job(job_id)).status == JobStatus.COMPLETED
+    assert world.video.behaviour.started == SCENES + 1
+    assert world.video.calls == SCENES
+
+
+async def test_a_content_refusal_fails_the_job_at_once_naming_the_scene(world: MediaWorld) -> None:
+    job_id = await world.ready_job()
+    await world.edit_scene(job_id, 4, description="A lighthouse in a storm")
+    world.video.behaviour.fail_on["lighthouse"] = ContentRefused("refused by the content policy")
+    await world.action(job_id, "approve")
+    await world.tasks.run_all()
+
+    job = await world.job(job_id)
+    assert job.error is not None
+    assert job.error.code == "media_generation_failed"
+    assert "scene 4" in job.error.message
+    assert "content_refused" in job.error.message
+    assert world.video.behaviour.started == SCENES

@@ -8,14 +8,15 @@ to ``cost.breakdown`` (``image_generation``, ``video_generation``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 
 import attrs
 
-from v3core.errors import StaleVersion
+from v3core.errors import RateLimited, StaleVersion
 from v3core.media.prompts import ScenePrompt, SceneVisual, build_scene_prompt, prompt_hash
 from v3core.model import Asset, BrandGuidelines, Generation, Job, MediaKind, Scene
-from v3core.ports.media import ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
+from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock
 from v3core.services.jobs.ports import GeneratedMediaStore
@@ -24,6 +25,8 @@ from v3core.storyboard import SceneDraft
 IMAGE_STEP = "image_generation"
 VIDEO_STEP = "video_generation"
 _UPDATE_ATTEMPTS = 20
+RATE_LIMIT_RETRIES = 3
+MAX_RATE_LIMIT_WAIT = 60.0
 
 
 @attrs.frozen
@@ -135,7 +138,7 @@ class SceneMedia:
         found = find_generated(existing, MediaKind.FRAME, plan.number, plan.frame_hash)
         if found is not None:
             return found
-        media = await image.generate(frame_request(plan.prompt))
+        media = await _patiently(lambda: image.generate(frame_request(plan.prompt)))
         generation = Generation(
             MediaKind.FRAME, plan.number, media.provider, media.model, plan.frame_hash, media.cost
         )
@@ -156,7 +159,8 @@ class SceneMedia:
             return found
         local = None if first_frame is None else await self.store.local_copy(first_frame)
         try:
-            media = await video.generate(clip_request(plan.prompt, None if local is None else local.path))
+            request = clip_request(plan.prompt, None if local is None else local.path)
+            media = await _patiently(lambda: video.generate(request))
         finally:
             if local is not None:
                 await self.store.release(local)
@@ -176,6 +180,18 @@ class SceneMedia:
             return True
 
         await update_job(self.uow, self.clock, job_id, add)
+
+
+async def _patiently(call: Callable[[], Awaitable[GeneratedMedia]]) -> GeneratedMedia:
+    """``call()``, again after the wait a provider asked for when it answered "rate limited"
+    (``RATE_LIMIT_RETRIES`` times at most, each wait capped at ``MAX_RATE_LIMIT_WAIT`` seconds)."""
+    for attempt in range(RATE_LIMIT_RETRIES):
+        try:
+            return await call()
+        except RateLimited as limited:
+            wait = limited.retry_after if limited.retry_after is not None else 2.0**attempt
+            await asyncio.sleep(min(max(wait, 0.0), MAX_RATE_LIMIT_WAIT))
+    return await call()
 
 
 async def update_job(
