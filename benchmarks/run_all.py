@@ -18,6 +18,7 @@ BENCHMARKS = {
     "assets": ["bench_assets.py"],
     "fanout": ["bench_fanout.py"],
     "media-adapters": ["bench_media_adapters.py"],
+    "media-fanout": ["bench_media_fanout.py"],
 }
 
 

@@ -70,6 +70,16 @@ def make_fetcher(settings: Settings) -> HttpxBlobFetcher:
     )
 
 
+GENERATED_FILE_CAP_MB = 8 * 1024
+"""Cap on one rendered video or generated clip on local disk; ``MAX_UPLOAD_SIZE_MB`` caps
+request bodies only and never limits what the service itself produces."""
+
+
+def make_output_stager(settings: Settings) -> TempFileStager:
+    """The stager of rendered videos, generated media and local copies of stored frames."""
+    return TempFileStager(max(GENERATED_FILE_CAP_MB, settings.max_upload_size_mb) * MB, staging_dir(settings))
+
+
 def make_asset_context(
     settings: Settings,
     storage: Storage,

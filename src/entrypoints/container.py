@@ -13,12 +13,14 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.generated_media import IngestingMediaStore
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
 from entrypoints import assets as asset_wiring
 from entrypoints import jobs as job_wiring
+from entrypoints import media as media_wiring
 from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
@@ -138,16 +140,53 @@ class Container(containers.DeclarativeContainer):
         closing, teardown, providers.Factory(job_wiring.make_renderer, settings, blob_store), _close_renderer
     )
     url_importer = providers.Singleton(AssetLibraryImporter, import_asset_from_url)
+    output_stager = providers.Singleton(asset_wiring.make_output_stager, settings)
     video_archive = providers.Singleton(
-        IngestingVideoArchive,
-        stager=providers.Callable(lambda ctx: ctx.stager, asset_context),
-        ingest=ingest_asset,
-        delete=delete_asset,
+        IngestingVideoArchive, stager=output_stager, ingest=ingest_asset, delete=delete_asset
     )
+
+    # generated media (providers chosen in entrypoints.media; None = local)
+    media_inspector = providers.Callable(lambda ctx: ctx.inspector, asset_context)
+    image_generator = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(
+            media_wiring.make_image_generator, settings, blob_fetcher, output_stager, media_inspector
+        ),
+        media_wiring.close_generator,
+    )
+    video_generator = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(
+            media_wiring.make_video_generator, settings, blob_fetcher, output_stager, media_inspector
+        ),
+        media_wiring.close_generator,
+    )
+    media_generators = providers.Singleton(
+        jobs.MediaGenerators,
+        image=image_generator,
+        video=video_generator,
+        concurrency=providers.Callable(lambda s: s.media_concurrency, settings),
+    )
+    media_store = providers.Singleton(IngestingMediaStore, ingest_asset, blob_store, output_stager)
+    scene_media = providers.Singleton(jobs.SceneMedia, uow_factory, clock, media_store, media_generators)
+    media_stage = providers.Singleton(jobs.MediaStage, scene_media)
+
     plan_storyboard = providers.Singleton(
-        jobs.PlanStoryboard, uow_factory, clock, ids, planner, url_importer, planning_rules, prices
+        jobs.PlanStoryboard,
+        uow_factory,
+        clock,
+        ids,
+        planner,
+        url_importer,
+        planning_rules,
+        prices,
+        scene_media,
     )
-    render_video = providers.Singleton(jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices)
+    render_video = providers.Singleton(
+        jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices, media_stage
+    )
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
     task_runner = providers.Singleton(
         closing,
@@ -167,6 +206,7 @@ class Container(containers.DeclarativeContainer):
     )
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
+    list_job_assets = providers.Singleton(jobs.ListJobAssets, uow_factory)
     job_reads = providers.Singleton(
         JobReads,
         get_job,
@@ -174,13 +214,13 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(lambda links: links.base_url.rstrip("/"), asset_links),
     )
     regenerate_scene = providers.Singleton(
-        jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices
+        jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices, scene_media
     )
     apply_job_action = providers.Singleton(
         jobs.ApplyJobAction, uow_factory, clock, task_runner, regenerate_scene
     )
     list_scenes = providers.Singleton(jobs.ListScenes, uow_factory)
-    edit_scene = providers.Singleton(jobs.EditScene, uow_factory, clock)
+    edit_scene = providers.Singleton(jobs.EditScene, uow_factory, clock, scene_media)
     delete_scene = providers.Singleton(jobs.DeleteScene, uow_factory, clock)
     resume_unfinished_jobs = providers.Singleton(jobs.ResumeUnfinishedJobs, uow_factory, task_runner)
 

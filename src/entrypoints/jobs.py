@@ -10,6 +10,7 @@ from adapters.rendering.animatic import AnimaticRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
+from entrypoints import media as media_wiring
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -54,8 +55,8 @@ def make_planner(settings: Settings) -> ScenePlanner:
     return AnthropicScenePlanner(**options)  # type: ignore[arg-type]
 
 
-async def close_planner(planner: ScenePlanner) -> None:
-    """Close an SDK client's connection pool (app shutdown)."""
+async def close_planner(planner: object) -> None:
+    """Close an SDK client's connection pool (app shutdown); also used for the generators."""
     aclose = getattr(planner, "aclose", None)
     if aclose is not None:
         await aclose()
@@ -67,10 +68,14 @@ def make_rules(settings: Settings) -> PlanningRules:
 
 
 def make_prices(settings: Settings) -> PriceTable:
-    """The price table (defaults; the planning model named for token prices)."""
-    if settings.ai_provider == AiProvider.TEMPLATE:
-        return PriceTable()
-    return PriceTable(planning_model=settings.ai_model or DEFAULT_MODELS[settings.ai_provider])
+    """The price table (defaults; the planning model named for token prices; the configured
+    generation providers' image and per-second video prices, 0 for ``local``)."""
+    model = "template" if settings.ai_provider == AiProvider.TEMPLATE else None
+    return PriceTable(
+        planning_model=model or settings.ai_model or DEFAULT_MODELS[settings.ai_provider],
+        image_per_frame=media_wiring.image_price(settings),
+        video_per_second=media_wiring.video_price_per_second(settings),
+    )
 
 
 def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:

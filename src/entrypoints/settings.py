@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr | None = None
     """Both or neither; unset = the standard AWS chain (``AWS_ACCESS_KEY_ID``..., instance roles)."""
 
+    media_concurrency: int = Field(default=8, ge=1, le=64)
+    """Generation calls (frames, clips) at once per job."""
+
     worker_concurrency: int = Field(default=64, ge=1, le=256)
     """Planning tasks at once per process; they wait on the AI, so 100 jobs need few 1 s waves."""
     task_runner: TaskRunnerKind = TaskRunnerKind.INPROCESS

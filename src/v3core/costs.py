@@ -53,6 +53,10 @@ class PriceTable:
     default_token_prices: tuple[float, float] = (0.003, 0.015)
     estimated_input_tokens: int = 1500
     estimated_output_tokens_per_scene: int = 250
+    image_per_frame: float = 0.0
+    """USD per generated image (storyboard frame); 0 = no image provider (local): not a step."""
+    video_per_second: float = 0.0
+    """USD per second of generated video; 0 = no video provider (local): not a step."""
 
     def tokens_for(self, model: str) -> tuple[float, float]:
         """USD per 1 000 (input, output) tokens of ``model`` (longest matching name prefix wins)."""
@@ -94,6 +98,30 @@ def import_cost(assets: int, prices: PriceTable) -> float:
     return _money(max(0, assets) * prices.asset_import_per_asset)
 
 
+def image_generation_cost(frames: int, prices: PriceTable) -> float:
+    """What ``frames`` generated images cost."""
+    return _money(max(0, frames) * prices.image_per_frame)
+
+
+def video_generation_cost(seconds: float, prices: PriceTable) -> float:
+    """What ``seconds`` of generated video cost."""
+    return _money(max(0.0, seconds) * prices.video_per_second)
+
+
+def generation_breakdown(scenes: int, seconds: float, prices: PriceTable) -> dict[str, float]:
+    """The generation steps a job with ``scenes`` scenes of ``seconds`` in total is priced at.
+
+    One frame per scene when an image provider is set (it is also the clip's first frame), the
+    whole duration as clips when a video provider is set; a free (local) provider adds no step.
+    """
+    steps: dict[str, float] = {}
+    if prices.image_per_frame > 0:
+        steps["image_generation"] = image_generation_cost(scenes, prices)
+    if prices.video_per_second > 0:
+        steps["video_generation"] = video_generation_cost(seconds, prices)
+    return steps
+
+
 def end_of_utc_day(now: datetime) -> datetime:
     """23:59:59.999999 UTC of the UTC day ``now`` falls in (a naive ``now`` is taken as UTC)."""
     utc = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
@@ -105,7 +133,8 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
 
     Never decreases when the scene count or the video duration grows. The breakdown always has
     ``storyboard_generation`` and ``video_rendering``, plus ``asset_import`` when the brief
-    carries asset URLs; the quote holds until the end of the current UTC day.
+    carries asset URLs and ``image_generation``/``video_generation`` when a paid provider is set
+    (``generation_breakdown``); the quote holds until the end of the current UTC day.
     """
     scenes = planned_scene_count(brief, rules)
     seconds = brief.creative.video_specs.duration
@@ -121,6 +150,7 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
     }
     if urls:
         breakdown["asset_import"] = import_cost(urls, prices)
+    breakdown.update(generation_breakdown(scenes, seconds, prices))
     total = math.fsum(breakdown.values())
     return CostEstimate(
         estimated_cost=_money(total),

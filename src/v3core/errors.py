@@ -139,3 +139,9 @@ class ForbiddenTarget(DomainError):
     """A URL points somewhere imports may not go (scheme, host allow-list, private network)."""
 
     code = "forbidden_target"
+
+
+class BudgetExceeded(DomainError):
+    """A step would take a job's actual cost past the brief's ``advanced.maxCost``."""
+
+    code = "budget_exceeded"

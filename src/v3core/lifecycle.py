@@ -38,6 +38,7 @@ class FailedStep(enum.StrEnum):
 
     ASSET_IMPORT = "asset_import"
     STORYBOARD_GENERATION = "storyboard_generation"
+    MEDIA_GENERATION = "media_generation"
     VIDEO_RENDERING = "video_rendering"
 
 
@@ -83,6 +84,7 @@ TRANSITIONS: Mapping[tuple[JobStatus, JobAction], JobStatus] = {
 _RETRY_TARGET: Mapping[FailedStep, JobStatus] = {
     FailedStep.ASSET_IMPORT: S.PENDING,
     FailedStep.STORYBOARD_GENERATION: S.STORYBOARD_PROCESSING,
+    FailedStep.MEDIA_GENERATION: S.VIDEO_PROCESSING,
     FailedStep.VIDEO_RENDERING: S.VIDEO_PROCESSING,
 }
 

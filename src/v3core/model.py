@@ -120,6 +120,31 @@ class Campaign:
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
 
 
+class MediaKind(enum.StrEnum):
+    """What a generated asset is to its scene."""
+
+    FRAME = "frame"
+    """A still: the scene's storyboard frame, the first frame of its clip."""
+    CLIP = "clip"
+    """A video clip: the scene's footage."""
+
+
+@attrs.frozen
+class Generation:
+    """How a generated asset was made: for which scene, by whom, from which inputs, at what cost.
+
+    ``prompt_hash`` identifies the inputs (see ``v3core.media.prompts.prompt_hash``); a stored
+    output is reused while the scene's hash is unchanged.
+    """
+
+    kind: MediaKind
+    scene_number: int
+    provider: str
+    model: str
+    prompt_hash: str
+    cost: float = 0.0
+
+
 @attrs.define
 class Asset:
     """A stored file of the library; its bytes live in the blob store under ``blob_id`` (sha256)."""
@@ -143,6 +168,8 @@ class Asset:
     source_url: str | None = None
     tags: tuple[str, ...] = ()
     job_id: str | None = None
+    generation: Generation | None = None
+    """Set on generated footage and frames (an asset of ``job_id``)."""
 
 
 @attrs.frozen
@@ -229,3 +256,5 @@ class Scene:
     asset_ids: tuple[str, ...] = ()
     metadata: Mapping[str, Any] = attrs.field(factory=dict)
     version: int = 1
+    preview_asset_id: str | None = None
+    """The scene's storyboard frame (a generated image asset of the job), when one was made."""

@@ -84,6 +84,10 @@ class InMemoryAssetRepository(AssetRepository):
         rows = (a for a in self._t.assets.rows() if a.owner_id == owner_id and a.client_id == client_id)
         return [a.id for a in newest_first(rows)]
 
+    async def list_for_job(self, owner_id: str, job_id: str) -> Sequence[Asset]:
+        rows = [a for a in self._t.assets.rows() if a.owner_id == owner_id and a.job_id == job_id]
+        return [copy.deepcopy(a) for a in reversed(newest_first(rows))]
+
 
 class InMemoryBlobRefRepository(BlobRefRepository):
     """Blob reference counts in memory; changes are deltas applied at commit (like SQL's

@@ -86,6 +86,14 @@ class SqlAlchemyAssetRepository(AssetRepository):
         )
         return list((await self._tx.execute(query)).scalars())
 
+    async def list_for_job(self, owner_id: str, job_id: str) -> Sequence[Asset]:
+        query = (
+            sa.select(assets)
+            .where(assets.c.owner_id == owner_id, assets.c.job_id == job_id)
+            .order_by(assets.c.created_at, assets.c.id)
+        )
+        return [asset_from_row(r) for r in await self._tx.execute(query)]
+
 
 class SqlAlchemyBlobRefRepository(BlobRefRepository):
     """Blob reference counts in SQL, changed by single atomic statements; 0 drops the record."""

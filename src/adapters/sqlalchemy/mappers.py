@@ -24,10 +24,12 @@ from v3core.model import (
     Campaign,
     CampaignStatus,
     Client,
+    Generation,
     Job,
     JobCost,
     JobError,
     JobStatus,
+    MediaKind,
     Progress,
     Scene,
     User,
@@ -169,6 +171,7 @@ def asset_from_row(r: Row[Any]) -> Asset:
         source_url=r.source_url,
         tags=tuple(r.tags),
         job_id=r.job_id,
+        generation=generation_from_stored(r.generation),
     )
 
 
@@ -193,6 +196,35 @@ def asset_values(a: Asset) -> Values:
         "source_url": a.source_url,
         "tags": list(a.tags),
         "job_id": a.job_id,
+        "generation": generation_to_stored(a.generation),
+    }
+
+
+def generation_from_stored(d: dict[str, Any] | None) -> Generation | None:
+    """The generation record of a generated asset (``None`` for every other asset)."""
+    if not d:
+        return None
+    return Generation(
+        kind=MediaKind(d["kind"]),
+        scene_number=int(d["sceneNumber"]),
+        provider=str(d["provider"]),
+        model=str(d["model"]),
+        prompt_hash=str(d["promptHash"]),
+        cost=float(d.get("cost") or 0.0),
+    )
+
+
+def generation_to_stored(g: Generation | None) -> dict[str, Any] | None:
+    """The JSON form of a generation record."""
+    if g is None:
+        return None
+    return {
+        "kind": g.kind.value,
+        "sceneNumber": g.scene_number,
+        "provider": g.provider,
+        "model": g.model,
+        "promptHash": g.prompt_hash,
+        "cost": g.cost,
     }
 
 
@@ -298,6 +330,7 @@ def scene_from_row(r: Row[Any]) -> Scene:
         asset_ids=tuple(r.asset_ids),
         metadata=r.metadata,
         version=r.version,
+        preview_asset_id=r.preview_asset_id,
     )
 
 
@@ -316,4 +349,5 @@ def scene_values(s: Scene) -> Values:
         "asset_ids": list(s.asset_ids),
         "metadata": dict(s.metadata),
         "version": s.version,
+        "preview_asset_id": s.preview_asset_id,
     }

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from adapters.sqlalchemy.engine import async_url, sqlite_file
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0004"
 """The ``revision`` of the newest file in ``migrations/versions``."""
 
 

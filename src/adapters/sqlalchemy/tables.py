@@ -144,6 +144,7 @@ assets = sa.Table(
     sa.Column("duration", sa.Float),
     sa.Column("source_url", sa.Text),
     sa.Column("tags", json_type(), nullable=False),
+    sa.Column("generation", json_type()),
     *_times(),
     sa.Index(None, "owner_id", "created_at", "id"),
     sa.Index(None, "client_id", "created_at", "id"),
@@ -193,6 +194,7 @@ scenes = sa.Table(
     sa.Column("asset_ids", json_type(), nullable=False),
     sa.Column("metadata", json_type(), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("preview_asset_id", id_type(), sa.ForeignKey("assets.id", ondelete="SET NULL")),
     *_times(),
     sa.Index(None, "job_id", "number"),
 )

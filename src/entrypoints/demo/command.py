@@ -10,10 +10,12 @@ throw-away SQLite file unless ``--database-url`` names another database.
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -31,16 +33,39 @@ DEFAULT_OUTPUT = Path("v3-demo.mp4")
 ContainerHook = Callable[[Container], None]
 
 
-def demo_settings(database_url: str | None, work_dir: Path) -> Settings:
+PROVIDER_KEYS = {"replicate": ("REPLICATE_API_TOKEN",), "openai": ("OPENAI_API_KEY",)}
+"""The environment variable each ``--providers`` choice needs."""
+
+
+def media_providers(choice: str, environ: Mapping[str, str]) -> dict[str, str]:
+    """The generation settings of ``--providers``: ``local`` (offline, the default), ``replicate``
+    (images and clips on Replicate, ``REPLICATE_API_TOKEN``) or ``openai`` (images with OpenAI,
+    ``OPENAI_API_KEY``; clips with Google Veo when ``GEMINI_API_KEY`` is set, else local).
+    Keys, models and base URLs are read from the environment as ``v3 serve`` reads them."""
+    missing = [key for key in PROVIDER_KEYS.get(choice, ()) if not environ.get(key)]
+    if missing:
+        raise click.UsageError(f"--providers {choice} needs {', '.join(missing)} in the environment")
+    if choice == "replicate":
+        return {"image_provider": "replicate", "video_provider": "replicate"}
+    if choice == "openai":
+        video = "google" if environ.get("GEMINI_API_KEY") else "local"
+        return {"image_provider": "openai", "video_provider": video}
+    return {"image_provider": "local", "video_provider": "local"}
+
+
+def demo_settings(database_url: str | None, work_dir: Path, providers: str = "local") -> Settings:
     """The embedded default, whatever the environment says: a SQLite file in ``work_dir`` (or
     ``database_url``), blobs in that database, the template planner, in-process background work,
-    scratch space in ``work_dir``. ``DATABASE_URL`` and friends are deliberately not read."""
+    scratch space in ``work_dir``, local media providers unless ``providers`` names others.
+    ``DATABASE_URL`` and friends are deliberately not read."""
+    generation: dict[str, Any] = media_providers(providers, os.environ)
     return Settings(
         database_url=database_url or f"sqlite:///{work_dir / 'demo.db'}",
         data_dir=work_dir,
         blob_storage_type=BlobStorageType.DATABASE,
         ai_provider=AiProvider.TEMPLATE,
         task_runner=TaskRunnerKind.INPROCESS,
+        **generation,
     )
 
 
@@ -103,14 +128,22 @@ def _shown(database_url: str) -> str:
     show_default=True,
     help="Requested video length in seconds.",
 )
-def demo(output: Path, database_url: str | None, duration: float) -> None:
+@click.option(
+    "--providers",
+    type=click.Choice(["local", "replicate", "openai"]),
+    default="local",
+    show_default=True,
+    help="Generated footage: local (offline), replicate (REPLICATE_API_TOKEN) or openai "
+    "(OPENAI_API_KEY; Veo clips too when GEMINI_API_KEY is set), keys read from the environment.",
+)
+def demo(output: Path, database_url: str | None, duration: float, providers: str) -> None:
     """Run the whole workflow end to end on the embedded default and write the rendered MP4."""
     console = Console(highlight=False)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="v3-demo-") as work:
-        settings = demo_settings(database_url, Path(work))
+        settings = demo_settings(database_url, Path(work), providers)
         where = _shown(database_url) if database_url else "a temporary SQLite file (deleted afterwards)"
-        console.print(f"V3 demo on {where}; template planner, local animatic renderer")
+        console.print(f"V3 demo on {where}; template planner, {providers} media providers")
         job = execute_demo(settings, output, console, duration)
     console.print(
         f"job {job.id} {job.status.value}: {job.video_duration:.2f} s video, "

@@ -12,7 +12,7 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, 
 
 from entrypoints.http.errors import STATUS_BY_CODE
 from v3core.errors import DomainError
-from v3core.model import Asset, AssetType
+from v3core.model import Asset, AssetType, Generation
 from v3core.services.assets import AssetDraft, UrlImportItem, UrlImportOutcome
 
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
@@ -38,6 +38,23 @@ class AssetLinks:
         return f"{self.base_url.rstrip('/')}/api/v3/assets/{asset.id}/thumbnail"
 
 
+class GenerationOut(msgspec.Struct, rename="camel"):
+    """How a generated asset was made: kind (frame|clip), scene, provider, model, prompt hash, cost."""
+
+    kind: str
+    scene_number: int
+    provider: str
+    model: str
+    prompt_hash: str
+    cost: float
+
+    @classmethod
+    def of(cls, g: Generation | None) -> GenerationOut | None:
+        if g is None:
+            return None
+        return cls(g.kind.value, g.scene_number, g.provider, g.model, g.prompt_hash, g.cost)
+
+
 class AssetOut(msgspec.Struct, rename="camel"):
     """An asset as the API shows it."""
 
@@ -61,13 +78,18 @@ class AssetOut(msgspec.Struct, rename="camel"):
     tags: list[str]
     created_at: datetime
     updated_at: datetime
+    job_id: str | None = None
+    """The job that made it (URL import, generated frame or clip, rendered video)."""
+    generation: GenerationOut | None = None
+    """Set on generated media only."""
 
     @classmethod
     def of(cls, a: Asset, links: AssetLinks) -> AssetOut:
         return cls(
             a.id, a.owner_id, a.client_id, a.campaign_id, a.name, a.type.value, a.format, a.content_type,
             a.size, a.checksum, a.width, a.height, a.duration, links.data(a.id), links.thumbnail(a),
-            a.source_url, a.blob_id, list(a.tags), a.created_at, a.updated_at,
+            a.source_url, a.blob_id, list(a.tags), a.created_at, a.updated_at, a.job_id,
+            GenerationOut.of(a.generation),
         )  # fmt: skip
 
 

@@ -127,9 +127,13 @@ class SceneOut(msgspec.Struct, rename="camel"):
     version: int
     created_at: datetime
     updated_at: datetime
+    preview_url: str | None = None
+    """The scene's storyboard frame (``/assets/{id}/data``), when an image provider drew one."""
+    preview_asset_id: str | None = None
 
     @classmethod
-    def of(cls, s: Scene) -> SceneOut:
+    def of(cls, s: Scene, base_url: str = "") -> SceneOut:
+        preview = s.preview_asset_id
         return cls(
             s.id,
             s.job_id,
@@ -144,6 +148,8 @@ class SceneOut(msgspec.Struct, rename="camel"):
             s.version,
             s.created_at,
             s.updated_at,
+            f"{base_url.rstrip('/')}/api/v3/assets/{preview}/data" if preview else None,
+            preview,
         )
 
 
@@ -186,7 +192,7 @@ class JobOut(msgspec.Struct, rename="camel"):
             creative=brief["creative"],
             advanced=brief["advanced"],
             generate_audio=job.brief.generate_audio,
-            scenes=[SceneOut.of(s) for s in scenes],
+            scenes=[SceneOut.of(s, base_url) for s in scenes],
             asset_ids=list(job.asset_ids),
             cost=CostOut(job.cost.estimated, job.cost.actual, job.cost.currency, dict(job.cost.breakdown)),
             duration=total or job.brief.creative.video_specs.duration,

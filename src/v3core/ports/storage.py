@@ -129,6 +129,9 @@ class AssetRepository(Protocol):
         tag: str | None = None,
     ) -> Page[Asset]: ...
     async def ids_for_client(self, owner_id: str, client_id: str) -> Sequence[str]: ...
+    async def list_for_job(self, owner_id: str, job_id: str) -> Sequence[Asset]:
+        """The assets a job made (``job_id`` set: imports, generated media, renders), oldest first."""
+        ...
 
 
 class BlobRefRepository(Protocol):

@@ -1,7 +1,9 @@
 """Fakes of the non-storage ports, for unit tests and the workflow harness.
 
 They are test doubles, never wired in production: ``RecordingTaskRunner`` queues work
-for the test to run, ``FakeRenderer`` reports a video without encoding one.
+for the test to run, ``FakeRenderer`` reports a video without encoding one, and
+``FakeImageGenerator``/``FakeVideoGenerator`` make real small media files (see
+``v3core.testing.media_fakes``).
 """
 
 from __future__ import annotations
@@ -162,3 +164,18 @@ class RefusingUrlImporter(UrlAssetImporter):
 
     async def import_url(self, request: UrlImport) -> Asset:
         raise UpstreamError(f"cannot import {request.url}: no network in this test")
+
+
+from v3core.testing.media_fakes import FakeImageGenerator, FakeVideoGenerator  # noqa: E402
+
+__all__ = [
+    "FakeImageGenerator",
+    "FakeRenderer",
+    "FakeVideoArchive",
+    "FakeVideoGenerator",
+    "RecordingTaskRunner",
+    "RefusingUrlImporter",
+    "ScriptedPlanner",
+    "SequentialIds",
+    "SteppingClock",
+]

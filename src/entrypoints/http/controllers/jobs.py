@@ -14,6 +14,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
+from entrypoints.http.asset_dto import AssetLinks, AssetOut
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Envelope, ok, ok_page
@@ -44,6 +45,7 @@ from v3core.services.jobs import (
     JobActionCommand,
     JobFilters,
     JobView,
+    ListJobAssets,
 )
 
 AnyRequest = Request[Any, Any, Any]
@@ -197,8 +199,25 @@ class JobController(Controller):
         command = JobActionCommand(owner_id(request), job_id, data.action, data.fields())
         result = await apply_job_action.execute(command)
         if result.scene is not None:
-            return ok(request, SceneRegenerated(job_id, SceneOut.of(result.scene)))
+            return ok(request, SceneRegenerated(job_id, SceneOut.of(result.scene, job_reads.base_url)))
         return ok(request, job_reads.out(result.view.job, result.view.scenes))
+
+    @get(
+        "/{job_id:str}/assets",
+        operation_id="listJobAssets",
+        summary="The assets a job made: imports, generated frames and clips (with their scene "
+        "number, provider, model and prompt hash), the rendered video",
+    )
+    async def job_assets(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        list_job_assets: Inject[ListJobAssets],
+        asset_links: Inject[AssetLinks],
+    ) -> Response[Envelope[list[AssetOut]]]:
+        found = await list_job_assets.execute(owner_id(request), job_id)
+        items = [AssetOut.of(a, asset_links) for a in found]
+        return ok_page(request, items, len(items), PageRequest(limit=max(1, len(items)), offset=0))
 
     @get(
         "/{job_id:str}/events",

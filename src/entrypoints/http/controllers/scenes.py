@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody
 
+from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Deleted, Envelope, ok
@@ -58,10 +59,14 @@ class SceneController(Controller):
 
     @get(operation_id="listScenes", summary="List a job's scenes in order")
     async def list_scenes(
-        self, request: AnyRequest, job_id: FromPath[str], list_scenes: Inject[ListScenes]
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        list_scenes: Inject[ListScenes],
+        asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[list[SceneOut]]]:
         scenes = await list_scenes.execute(owner_id(request), job_id)
-        return ok(request, [SceneOut.of(s) for s in scenes])
+        return ok(request, [SceneOut.of(s, asset_links.base_url) for s in scenes])
 
     @get("/{scene_ref:str}", operation_id="getScene", summary="Get a scene by id or number")
     async def get_scene(
@@ -70,9 +75,10 @@ class SceneController(Controller):
         job_id: FromPath[str],
         scene_ref: FromPath[str],
         list_scenes: Inject[ListScenes],
+        asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[SceneOut]]:
         scene = await list_scenes.one(owner_id(request), job_id, scene_ref)
-        return _with_etag(ok(request, SceneOut.of(scene)), scene)
+        return _with_etag(ok(request, SceneOut.of(scene, asset_links.base_url)), scene)
 
     @put("/{scene_ref:str}", operation_id="updateScene", summary="Edit a scene (partial; If-Match guards)")
     async def update_scene(
@@ -82,11 +88,12 @@ class SceneController(Controller):
         scene_ref: FromPath[str],
         data: JSONBody[SceneUpdate],
         edit_scene: Inject[EditScene],
+        asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[SceneOut]]:
         version = expected_version(request.headers.get("if-match"), data.version)
         command = EditSceneCommand(owner_id(request), job_id, scene_ref, data.changes(), version)
         scene = await edit_scene.execute(command)
-        return _with_etag(ok(request, SceneOut.of(scene)), scene)
+        return _with_etag(ok(request, SceneOut.of(scene, asset_links.base_url)), scene)
 
     @delete("/{scene_ref:str}", operation_id="deleteScene", summary="Delete a scene", status_code=200)
     async def delete_scene(
@@ -111,6 +118,7 @@ class SceneController(Controller):
         job_id: FromPath[str],
         scene_ref: FromPath[str],
         regenerate_scene: Inject[RegenerateScene],
+        asset_links: Inject[AssetLinks],
         data: JSONBody[RegenerateBody | None] = None,
     ) -> Response[Envelope[SceneOut]]:
         body = data or RegenerateBody()
@@ -118,4 +126,4 @@ class SceneController(Controller):
             owner_id(request), job_id, scene_ref, body.feedback, body.constraints
         )
         scene = await regenerate_scene.execute(command)
-        return _with_etag(ok(request, SceneOut.of(scene)), scene)
+        return _with_etag(ok(request, SceneOut.of(scene, asset_links.base_url)), scene)

@@ -8,6 +8,7 @@ import unicodedata
 import attrs
 
 from v3core.errors import NotFound, ValidationFailed
+from v3core.model import Generation
 from v3core.ports.blobs import BlobFetcher, BlobStore, ContentInspector, FileStager, Thumbnailer
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
@@ -46,6 +47,8 @@ class AssetDraft:
     campaign_id: str | None = None
     tags: tuple[str, ...] = ()
     job_id: str | None = None
+    generation: Generation | None = None
+    """How a generated asset was made (set by the media stage only)."""
 
 
 def thumbnail_blob_id(blob_id: str) -> str:

@@ -53,6 +53,7 @@ class IngestAsset:
             source_url=staged.source_url,
             tags=draft.tags,
             job_id=draft.job_id,
+            generation=draft.generation,
         )
         await self._store(asset, staged)
         return asset

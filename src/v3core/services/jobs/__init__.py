@@ -2,9 +2,11 @@
 
 from v3core.services.jobs.actions import ActionResult, ApplyJobAction, JobActionCommand
 from v3core.services.jobs.create import CreateJob, CreateJobCommand, EstimateJobCost, JobView
+from v3core.services.jobs.media import MediaGenerators, SceneMedia
+from v3core.services.jobs.media_stage import MediaStage, SceneMediaFailed
 from v3core.services.jobs.planning import PlanStoryboard
-from v3core.services.jobs.ports import UrlAssetImporter, UrlImport, VideoArchive
-from v3core.services.jobs.queries import GetJob, JobFilters, ListJobs
+from v3core.services.jobs.ports import GeneratedMediaStore, UrlAssetImporter, UrlImport, VideoArchive
+from v3core.services.jobs.queries import GetJob, JobFilters, ListJobAssets, ListJobs
 from v3core.services.jobs.recovery import ResumeUnfinishedJobs
 from v3core.services.jobs.rendering import RenderVideo
 from v3core.services.jobs.scenes import (
@@ -26,18 +28,24 @@ __all__ = [
     "EditScene",
     "EditSceneCommand",
     "EstimateJobCost",
+    "GeneratedMediaStore",
     "GetJob",
     "JobActionCommand",
     "JobFilters",
     "JobView",
+    "ListJobAssets",
     "ListJobs",
     "ListScenes",
+    "MediaGenerators",
+    "MediaStage",
     "PlanStoryboard",
     "RegenerateScene",
     "RegenerateSceneCommand",
     "RenderVideo",
     "ResumeUnfinishedJobs",
     "RunJobTask",
+    "SceneMedia",
+    "SceneMediaFailed",
     "UrlAssetImporter",
     "UrlImport",
     "VideoArchive",

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from v3core.errors import Conflict, ValidationFailed
+from v3core.errors import Conflict, StaleVersion, ValidationFailed
 from v3core.lifecycle import JobAction, parse_action
 from v3core.model import Job, JobStatus, Scene
 from v3core.ports.storage import UnitOfWorkFactory
@@ -47,6 +47,7 @@ def _feedback(fields: Mapping[str, Any], required: bool) -> str | None:
 
 
 _NEXT_TASK = {JobStatus.VIDEO_PROCESSING: TaskKind.RENDER_VIDEO}
+_ATTEMPTS = 10
 
 
 @attrs.frozen
@@ -64,12 +65,20 @@ class ApplyJobAction:
         fields = _merge_payload(command.fields)
         if action == JobAction.REGENERATE_SCENE:
             return await self._regenerate_one(command, fields)
-        async with self.uow() as uow:
-            job = await load_job(uow, command.owner_id, command.job_id)
-            scenes = tuple(await uow.scenes.list_for_job(job.id))
-            self._apply(job, action, fields, scenes)
-            await uow.jobs.update(job)
-            await uow.commit()
+        for attempt in range(_ATTEMPTS):
+            try:
+                async with self.uow() as uow:
+                    job = await load_job(uow, command.owner_id, command.job_id)
+                    scenes = tuple(await uow.scenes.list_for_job(job.id))
+                    self._apply(job, action, fields, scenes)
+                    await uow.jobs.update(job)
+                    await uow.commit()
+                break
+            except StaleVersion:
+                # Background work (progress, a charge) wrote the job meanwhile: the action is
+                # checked again against the fresh state, never refused for that write.
+                if attempt == _ATTEMPTS - 1:
+                    raise
         await self._follow_up(job, action)
         return ActionResult(JobView(job=job, scenes=scenes, created=False))
 

@@ -12,6 +12,7 @@ import attrs
 from v3core.brief import Brief, brief_to_dict, parse_brief
 from v3core.costs import CostEstimate, PriceTable, estimate
 from v3core.errors import Conflict, NotFound, ValidationFailed
+from v3core.media.budget import max_cost
 from v3core.model import Job, JobCost, JobStatus, Scene
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
@@ -54,7 +55,9 @@ class EstimateJobCost:
 
     def execute(self, body: Mapping[str, Any]) -> CostEstimate:
         """Validate the brief like ``CreateJob`` does and price it (deterministic)."""
-        return estimate(parse_brief(body), self.rules, self.prices, self.clock.now())
+        brief = parse_brief(body)
+        max_cost(brief)
+        return estimate(brief, self.rules, self.prices, self.clock.now())
 
 
 @attrs.frozen
@@ -71,6 +74,7 @@ class CreateJob:
     async def execute(self, command: CreateJobCommand) -> JobView:
         """The new job (or, for a replayed idempotency key, the job it created before)."""
         brief = parse_brief(command.body)
+        max_cost(brief)
         fingerprint = brief_fingerprint(brief)
         try:
             async with self.uow() as uow:

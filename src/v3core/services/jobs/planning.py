@@ -26,6 +26,8 @@ from v3core.services.jobs.common import (
     to_draft,
     url_inputs,
 )
+from v3core.services.jobs.frames import StoryboardFrames
+from v3core.services.jobs.media import SceneMedia
 from v3core.services.jobs.ports import UrlAssetImporter, UrlImport
 from v3core.storyboard import PlanningRules, SceneDraft
 
@@ -50,6 +52,8 @@ class PlanStoryboard:
     importer: UrlAssetImporter
     rules: PlanningRules
     prices: PriceTable
+    media: SceneMedia | None = None
+    """Makes storyboard frames when an image generator is wired."""
 
     async def execute(self, job_id: str) -> None:
         """Run planning for ``job_id``; a job not waiting for a plan is left alone."""
@@ -66,10 +70,27 @@ class PlanStoryboard:
             async with self.uow() as uow:
                 current = tuple(to_draft(s) for s in await uow.scenes.list_for_job(job_id))
             drafts = await self._plan(job, assets, current)
+            previews = await self._frames(job_id, drafts)
         except DomainError as error:
             await fail_job(self.uow, self.clock, job_id, step, error.code, error.message)
             return
-        await self._finish(job, drafts)
+        if previews is not None:
+            await self._finish(job, drafts, previews)
+
+    async def _frames(self, job_id: str, drafts: tuple[SceneDraft, ...]) -> dict[int, str] | None:
+        """Each draft's storyboard frame by scene number; None once the job stopped planning."""
+        frames = StoryboardFrames(self.media)
+        if not frames.enabled:
+            return {}
+        drawing = progress("generating_frames", 40, f"Drawing {len(drafts)} storyboard frames", 2)
+        if not await self._report(job_id, drawing):
+            return None
+        async with self.uow() as uow:
+            job = await uow.jobs.get_any(job_id)
+            client = None if job is None else await uow.clients.get(job.owner_id, job.client_id)
+        if job is None:
+            return None
+        return await frames.for_drafts(job, client.brand_guidelines if client else BrandGuidelines(), drafts)
 
     async def _start(self, job_id: str) -> Job | None:
         async with self.uow() as uow:
@@ -179,23 +200,23 @@ class PlanStoryboard:
             await uow.jobs.update(job)
             await uow.commit()
 
-    async def _finish(self, planned: Job, drafts: tuple[SceneDraft, ...]) -> None:
+    async def _finish(self, planned: Job, drafts: tuple[SceneDraft, ...], previews: dict[int, str]) -> None:
         try:
             async with self.uow() as uow:
                 job = await uow.jobs.get_any(planned.id)
                 if job is None or job.status != JobStatus.STORYBOARD_PROCESSING:
                     return
                 now = self.clock.now()
-                scenes = [self._scene(job.id, d, now) for d in drafts]
+                scenes = [self._scene(job.id, d, now, previews.get(d.number)) for d in drafts]
                 await uow.scenes.replace_all(job.id, scenes)
                 job.feedback = None
                 move(job, JobAction.PLANNING_FINISHED, self.clock)
                 await uow.jobs.update(job)
                 await uow.commit()
         except StaleVersion:
-            await self._finish(planned, drafts)
+            await self._finish(planned, drafts, previews)
 
-    def _scene(self, job_id: str, draft: SceneDraft, now: datetime) -> Scene:
+    def _scene(self, job_id: str, draft: SceneDraft, now: datetime, preview: str | None) -> Scene:
         return Scene(
             id=self.ids.new_id(),
             job_id=job_id,
@@ -209,4 +230,5 @@ class PlanStoryboard:
             metadata=dict(draft.metadata),
             created_at=now,
             updated_at=now,
+            preview_asset_id=preview,
         )

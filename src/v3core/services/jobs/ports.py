@@ -6,7 +6,9 @@ from typing import Protocol
 
 import attrs
 
-from v3core.model import Asset, Job
+from v3core.model import Asset, Generation, Job
+from v3core.ports.blobs import StagedFile
+from v3core.ports.media import GeneratedMedia
 from v3core.ports.renderer import RenderedVideo
 
 
@@ -40,4 +42,23 @@ class VideoArchive(Protocol):
 
     async def discard(self, owner_id: str, asset_id: str) -> None:
         """Remove a stored video that is no longer wanted (the job was cancelled meanwhile)."""
+        ...
+
+
+class GeneratedMediaStore(Protocol):
+    """Keeps generated frames and clips as assets of their job, with their generation record."""
+
+    async def store(self, job: Job, media: GeneratedMedia, generation: Generation) -> Asset:
+        """Ingest ``media.staged`` (sniffed, measured, stored once) as an asset of ``job``.
+
+        Takes ownership of the staged file: it is removed whether or not storing succeeds.
+        """
+        ...
+
+    async def local_copy(self, asset: Asset) -> StagedFile:
+        """The asset's bytes in a local file (a clip's first frame); pair with ``release``."""
+        ...
+
+    async def release(self, staged: StagedFile) -> None:
+        """Remove a local copy made by ``local_copy``."""
         ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from v3core.model import Job
+from v3core.model import Asset, Job
 from v3core.ports.storage import Page, PageRequest, UnitOfWorkFactory
 from v3core.services.jobs.common import load_job
 from v3core.services.jobs.create import JobView
@@ -49,3 +49,16 @@ class ListJobs:
                 campaign_id=filters.campaign_id,
                 status=filters.status,
             )
+
+
+@attrs.frozen
+class ListJobAssets:
+    """The assets a job made: URL imports, generated frames and clips, the rendered video."""
+
+    uow: UnitOfWorkFactory
+
+    async def execute(self, owner_id: str, job_id: str) -> tuple[Asset, ...]:
+        """Oldest first; ``NotFound`` for a job that is not the owner's."""
+        async with self.uow() as uow:
+            job = await load_job(uow, owner_id, job_id)
+            return tuple(await uow.assets.list_for_job(owner_id, job.id))

@@ -9,11 +9,14 @@ import attrs
 from v3core.costs import PriceTable, render_cost
 from v3core.errors import DomainError
 from v3core.lifecycle import FailedStep, JobAction
-from v3core.model import Asset, AssetType, Job, JobStatus, Scene
+from v3core.media.budget import check_budget
+from v3core.model import Asset, AssetType, BrandGuidelines, Job, JobStatus, Scene
 from v3core.ports.renderer import RenderAsset, RenderCancelled, Renderer, RenderRequest, RenderScene
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock
 from v3core.services.jobs.common import fail_job, move, progress
+from v3core.services.jobs.media import update_job
+from v3core.services.jobs.media_stage import MediaStage, StageCancelled
 from v3core.services.jobs.ports import VideoArchive
 
 _VISUAL_TYPES = (AssetType.IMAGE, AssetType.VIDEO)
@@ -29,15 +32,7 @@ def render_request(
         for asset_id in scene.asset_ids:
             asset = by_id.get(asset_id)
             if asset is not None:
-                return RenderAsset(
-                    asset_id=asset.id,
-                    blob_id=asset.blob_id,
-                    type=asset.type.value,
-                    content_type=asset.content_type,
-                    width=asset.width,
-                    height=asset.height,
-                    duration=asset.duration,
-                )
+                return render_asset(asset)
         return None
 
     return RenderRequest(
@@ -62,28 +57,69 @@ def render_request(
     )
 
 
+def render_asset(asset: Asset) -> RenderAsset:
+    """An image or video asset as the renderer takes it."""
+    return RenderAsset(
+        asset_id=asset.id,
+        blob_id=asset.blob_id,
+        type=asset.type.value,
+        content_type=asset.content_type,
+        width=asset.width,
+        height=asset.height,
+        duration=asset.duration,
+    )
+
+
 @attrs.frozen
 class RenderVideo:
-    """The ``render_video`` task: video_processing → completed (or failed)."""
+    """The ``render_video`` task: video_processing → completed (or failed).
+
+    Stages (``progress.stage``): ``generating_media`` (when a generator is wired: the missing
+    scene footage, see ``MediaStage``), ``composing`` (scenes drawn) and ``encoding``.
+    """
 
     uow: UnitOfWorkFactory
     clock: Clock
     renderer: Renderer
     archive: VideoArchive
     prices: PriceTable
+    media: MediaStage | None = None
 
     async def execute(self, job_id: str) -> None:
         """Render ``job_id`` if it is waiting for its video; otherwise do nothing."""
         loaded = await self._load(job_id)
         if loaded is None:
             return
-        job, request = loaded
+        job, scenes, assets, brand = loaded
+        request = render_request(job, scenes, assets, brand.colors)
+        try:
+            request = await self._generate(job, scenes, brand, request)
+        except (StageCancelled, _Stopped):
+            return
+        except DomainError as error:
+            await fail_job(
+                self.uow, self.clock, job_id, FailedStep.MEDIA_GENERATION, error.code, error.message
+            )
+            return
+        except Exception as error:  # adapters are third-party code: never leave the job processing
+            message = f"media generation failed: {type(error).__name__}: {error}"
+            await fail_job(
+                self.uow, self.clock, job_id, FailedStep.MEDIA_GENERATION, "media_generation_failed", message
+            )
+            return
+        await self._render(job_id, request)
+
+    async def _render(self, job_id: str, request: RenderRequest) -> None:
         state = {"cancelled": False}
 
         async def report(done: int, total: int, message: str) -> None:
-            state["cancelled"] = not await self._progress(job_id, done, total, message)
+            state["cancelled"] = not await self._composing(job_id, done, total, message)
 
         try:
+            job = await self._budget(job_id, request)
+            composing = f"Composing {len(request.scenes)} scenes"
+            if job is None or not await self._stage(job_id, "composing", 75, composing):
+                return
             video = await self.renderer.render(request, report, lambda: state["cancelled"])
             asset = await self.archive.store(job, video)
         except RenderCancelled:
@@ -100,44 +136,86 @@ class RenderVideo:
         if not await self._complete(job_id, asset, video.duration):
             await self.archive.discard(job.owner_id, asset.id)
 
-    async def _load(self, job_id: str) -> tuple[Job, RenderRequest] | None:
+    async def _load(self, job_id: str) -> tuple[Job, list[Scene], list[Asset], BrandGuidelines] | None:
         async with self.uow() as uow:
             job = await uow.jobs.get_any(job_id)
             if job is None or job.status != JobStatus.VIDEO_PROCESSING:
                 return None
-            scenes = await uow.scenes.list_for_job(job.id)
+            scenes = list(await uow.scenes.list_for_job(job.id))
             asset_ids = [a for s in scenes for a in s.asset_ids]
-            assets = await uow.assets.get_many(job.owner_id, asset_ids)
+            assets = list(await uow.assets.get_many(job.owner_id, asset_ids))
             client = await uow.clients.get(job.owner_id, job.client_id)
-            job.progress = progress("rendering", 60, f"Rendering {len(scenes)} scenes", 4)
+            generating = self.media is not None and self.media.media.generators.any
+            stage = "generating_media" if generating else "composing"
+            job.progress = progress(stage, 60, f"Preparing {len(scenes)} scenes", 4)
             job.updated_at = self.clock.now()
             await uow.jobs.update(job)
             await uow.commit()
-        colors = client.brand_guidelines.colors if client else ()
-        return job, render_request(job, scenes, assets, colors)
+        return job, scenes, assets, client.brand_guidelines if client else BrandGuidelines()
 
-    async def _progress(self, job_id: str, done: int, total: int, message: str) -> bool:
-        """Record progress; False when the job is no longer rendering (cancelled)."""
+    async def _generate(
+        self, job: Job, scenes: Sequence[Scene], brand: BrandGuidelines, request: RenderRequest
+    ) -> RenderRequest:
+        """``request`` with generated footage for every scene that has no assigned visual."""
+        if self.media is None or not self.media.media.generators.any:
+            return request
+        bare = {s.number for s in request.scenes if s.visual is None}
+        async with self.uow() as uow:
+            existing = list(await uow.assets.list_for_job(job.owner_id, job.id))
+
+        async def report(done: int, total: int, message: str) -> bool:
+            return await self._stage(job.id, "generating_media", 60 + int(15 * done / max(total, 1)), message)
+
+        if not await report(0, len(bare), f"Generating the footage of {len(bare)} scenes"):
+            raise _Stopped
+        made = await self.media.run(job, [s for s in scenes if s.number in bare], brand, existing, report)
+        return attrs.evolve(
+            request,
+            scenes=tuple(
+                attrs.evolve(s, visual=render_asset(made[s.number])) if s.number in made else s
+                for s in request.scenes
+            ),
+        )
+
+    async def _budget(self, job_id: str, request: RenderRequest) -> Job | None:
+        """The job, once rendering is known to fit its ``maxCost`` (``BudgetExceeded`` otherwise)."""
         async with self.uow() as uow:
             job = await uow.jobs.get_any(job_id)
-            if job is None or job.status != JobStatus.VIDEO_PROCESSING:
+        if job is None or job.status != JobStatus.VIDEO_PROCESSING:
+            return None
+        seconds = sum(s.duration for s in request.scenes)
+        check_budget(job, "video rendering", render_cost(seconds, self.prices))
+        return job
+
+    async def _composing(self, job_id: str, done: int, total: int, message: str) -> bool:
+        """Record the renderer's progress; False when the job is no longer rendering (cancelled)."""
+        stage = "encoding" if done >= total else "composing"
+        percent = 75 + int(20 * done / max(total, 1))
+        return await self._stage(job_id, stage, percent, message or f"Composed scene {done} of {total}")
+
+    async def _stage(self, job_id: str, stage: str, percent: int, message: str) -> bool:
+        """Record progress; False when the job is no longer rendering (cancelled)."""
+
+        def change(job: Job) -> bool:
+            if job.status != JobStatus.VIDEO_PROCESSING:
                 return False
-            percent = 60 + int(35 * done / max(total, 1))
-            job.progress = progress("rendering", percent, message or f"Rendered scene {done} of {total}", 4)
-            job.updated_at = self.clock.now()
-            await uow.jobs.update(job)
-            await uow.commit()
+            job.progress = progress(stage, percent, message, 4)
             return True
 
+        return await update_job(self.uow, self.clock, job_id, change)
+
     async def _complete(self, job_id: str, asset: Asset, duration: float) -> bool:
-        async with self.uow() as uow:
-            job = await uow.jobs.get_any(job_id)
-            if job is None or job.status != JobStatus.VIDEO_PROCESSING:
+        def change(job: Job) -> bool:
+            if job.status != JobStatus.VIDEO_PROCESSING:
                 return False
             job.video_asset_id = asset.id
             job.video_duration = round(duration, 3)
             job.cost.charge("video_rendering", render_cost(duration, self.prices))
             move(job, JobAction.RENDER_FINISHED, self.clock)
-            await uow.jobs.update(job)
-            await uow.commit()
             return True
+
+        return await update_job(self.uow, self.clock, job_id, change)
+
+
+class _Stopped(Exception):
+    """The job left video_processing before its media stage began."""

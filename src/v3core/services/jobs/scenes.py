@@ -23,6 +23,8 @@ from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
 from v3core.services.jobs.ai import plan_with_repair
 from v3core.services.jobs.common import add_costs, load_job, load_scene, plan_assets, to_draft
+from v3core.services.jobs.frames import StoryboardFrames
+from v3core.services.jobs.media import SceneMedia
 from v3core.storyboard import PlanningRules, SceneDraft
 
 
@@ -115,22 +117,55 @@ async def _save(uow: UnitOfWork, scene: Scene, updates: Mapping[str, Any], clock
     return changed
 
 
+_VISUAL_FIELDS = ("description", "shot_type")
+"""The fields a storyboard frame depends on."""
+
+
+def _visual_change(scene: Scene, updates: Mapping[str, Any]) -> bool:
+    return any(key in updates and updates[key] != getattr(scene, key) for key in _VISUAL_FIELDS)
+
+
+async def _brand(uow: UnitOfWork, job: Job) -> BrandGuidelines:
+    client = await uow.clients.get(job.owner_id, job.client_id)
+    return client.brand_guidelines if client else BrandGuidelines()
+
+
 @attrs.frozen
 class EditScene:
-    """A person's partial edit of a scene (no lost update: stale versions get 409)."""
+    """A person's partial edit of a scene (no lost update: stale versions get 409).
+
+    Changing a visual field (description, shot type) redraws that scene's storyboard frame
+    only, before the edit is saved, so the scene's version moves once.
+    """
 
     uow: UnitOfWorkFactory
     clock: Clock
+    media: SceneMedia | None = None
 
     async def execute(self, command: EditSceneCommand) -> Scene:
         """The scene with its new version."""
+        frames = StoryboardFrames(self.media)
         async with self.uow() as uow:
             job = await load_job(uow, command.owner_id, command.job_id)
             _ensure_reviewable(job, JobAction.EDIT_SCENE)
             scene = await load_scene(uow, job, command.scene_ref)
             if command.expected_version is not None and command.expected_version != scene.version:
                 raise StaleVersion("scene", scene.id, command.expected_version, scene.version)
-            changed = await _save(uow, scene, _edited(scene, command.changes, job), self.clock)
+            updates = _edited(scene, command.changes, job)
+            if not (frames.enabled and _visual_change(scene, updates)):
+                changed = await _save(uow, scene, updates, self.clock)
+                await uow.commit()
+                return changed
+            brand = await _brand(uow, job)
+        draft = to_draft(attrs.evolve(scene, **updates))
+        updates["preview_asset_id"] = await frames.for_scene(job, brand, draft)
+        async with self.uow() as uow:
+            job = await load_job(uow, command.owner_id, command.job_id)
+            _ensure_reviewable(job, JobAction.EDIT_SCENE)
+            current = await load_scene(uow, job, scene.id)
+            if current.version != scene.version:
+                raise StaleVersion("scene", scene.id, scene.version, current.version)
+            changed = await _save(uow, current, updates, self.clock)
             await uow.commit()
             return changed
 
@@ -174,6 +209,8 @@ class RegenerateScene:
     planner: ScenePlanner
     rules: PlanningRules
     prices: PriceTable
+    media: SceneMedia | None = None
+    """Redraws the scene's storyboard frame when an image generator is wired."""
 
     async def execute(self, command: RegenerateSceneCommand) -> Scene:
         """The regenerated scene with its new version."""
@@ -184,6 +221,7 @@ class RegenerateScene:
             scenes = await uow.scenes.list_for_job(job.id)
             assets = plan_assets(job, await uow.assets.get_many(job.owner_id, job.asset_ids))
             client = await uow.clients.get(job.owner_id, job.client_id)
+        brand = client.brand_guidelines if client else BrandGuidelines()
         constraints = validate_constraints(command.constraints, assets)
         current = tuple(to_draft(s) for s in scenes)
         request = PlanRequest(
@@ -191,7 +229,7 @@ class RegenerateScene:
             rules=self.rules,
             mode=PlanMode.SCENE,
             client_name=client.name if client else "",
-            brand=client.brand_guidelines if client else BrandGuidelines(),
+            brand=brand,
             assets=assets,
             feedback=command.feedback,
             current_scenes=current,
@@ -212,9 +250,13 @@ class RegenerateScene:
 
         spent = JobCost()
         draft = await plan_with_repair(self.planner, request, normalise, spent, self.prices)
-        return await self._store(job, scene, draft, spent)
+        frames = StoryboardFrames(self.media)
+        preview = await frames.for_scene(job, brand, draft) if frames.enabled else scene.preview_asset_id
+        return await self._store(job, scene, draft, spent, preview)
 
-    async def _store(self, planned: Job, scene: Scene, draft: SceneDraft, spent: JobCost) -> Scene:
+    async def _store(
+        self, planned: Job, scene: Scene, draft: SceneDraft, spent: JobCost, preview: str | None
+    ) -> Scene:
         async with self.uow() as uow:
             job = await load_job(uow, planned.owner_id, planned.id)
             _ensure_reviewable(job, JobAction.REGENERATE_SCENE)
@@ -226,6 +268,7 @@ class RegenerateScene:
                 "transition": draft.transition,
                 "asset_ids": draft.asset_ids,
                 "metadata": dict(draft.metadata),
+                "preview_asset_id": preview,
             }
             changed = await _save(uow, scene, updates, self.clock)
             add_costs(job, spent)
