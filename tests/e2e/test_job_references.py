@@ -1,0 +1,73 @@
+"""What a job holds stays consistent: its video is not deleted under it, and a deleted
+campaign detaches its jobs everywhere the job shows it (issue 9, items 2 and 3)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from tests.e2e.conftest import Api
+from tests.e2e.jobs.test_job_endpoints import brief, ready_job, wait_status
+
+
+@pytest.mark.slow
+async def test_a_completed_jobs_video_is_protected_from_delete_naming_the_job(api: Api) -> None:
+    job = await ready_job(api, api.alice, videoSpecs={"duration": 5, "format": "1:1"})
+    approved = await api.client.post(
+        f"/api/v3/jobs/{job['id']}/actions", headers=api.alice, json={"action": "approve"}
+    )
+    assert approved.status_code == 200, approved.text
+    done = await wait_status(api, api.alice, job["id"], "completed", "failed")
+    assert done["status"] == "completed", done["error"]
+    video_id = done["videoAssetId"]
+    before = await api.client.get(f"/api/v3/jobs/{job['id']}/video", headers=api.alice)
+    assert before.status_code == 200
+
+    refused = await api.client.delete(f"/api/v3/assets/{video_id}", headers=api.alice)
+
+    assert refused.status_code == 409, refused.text
+    assert job["id"] in refused.json()["error"]
+    again = await api.client.get(f"/api/v3/jobs/{job['id']}", headers=api.alice)
+    assert again.json()["data"]["videoUrl"] == done["videoUrl"]
+    after = await api.client.get(f"/api/v3/jobs/{job['id']}/video", headers=api.alice)
+    assert after.status_code == 200
+    assert hashlib.sha256(after.content).digest() == hashlib.sha256(before.content).digest()
+    # the job goes with its client, and its video with it
+    cascade = await api.client.delete(
+        f"/api/v3/clients/{job['context']['clientId']}?cascade=true", headers=api.alice
+    )
+    assert cascade.status_code == 200
+    gone = await api.client.get(f"/api/v3/assets/{video_id}", headers=api.alice)
+    assert gone.status_code == 404
+
+
+async def test_deleting_a_campaign_detaches_its_jobs_consistently(api: Api) -> None:
+    client = await api.create_client(api.alice)
+    campaign = await api.create_campaign(api.alice, client["id"])
+    body = brief(client["id"])
+    body["context"]["campaignId"] = campaign["id"]
+    created = await api.client.post("/api/v3/jobs", json=body, headers=api.alice)
+    assert created.status_code == 202, created.text
+    job_id = created.json()["data"]["id"]
+    assert created.json()["data"]["context"]["campaignId"] == campaign["id"]
+
+    # deleted while the job is being planned in the background
+    deleted = await api.client.delete(f"/api/v3/campaigns/{campaign['id']}", headers=api.alice)
+    assert deleted.status_code == 200
+
+    ready = await wait_status(api, api.alice, job_id, "storyboard_ready", "failed")
+    assert ready["status"] == "storyboard_ready", ready["error"]
+    assert ready["context"]["campaignId"] is None
+    assert ready["context"]["clientId"] == client["id"]
+    by_campaign = await api.client.get(f"/api/v3/jobs?campaignId={campaign['id']}", headers=api.alice)
+    assert by_campaign.json()["meta"]["total"] == 0
+    listed = await api.client.get(f"/api/v3/jobs?clientId={client['id']}", headers=api.alice)
+    assert [j["context"]["campaignId"] for j in listed.json()["data"]] == [None]
+    # and the job keeps working without its campaign
+    edited = await api.client.put(
+        f"/api/v3/jobs/{job_id}/scenes/1", json={"script": "A new line."}, headers=api.alice
+    )
+    assert edited.status_code == 200, edited.text
+    again = await api.client.get(f"/api/v3/jobs/{job_id}", headers=api.alice)
+    assert again.json()["data"]["context"]["campaignId"] is None
