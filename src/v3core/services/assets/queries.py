@@ -166,9 +166,21 @@ class GetAssetThumbnail:
             if thumb is None:
                 raise NotFound("thumbnail of asset", asset.id)
             try:
-                await ctx.blobs.put_file(thumb_id, thumb.path, thumb.size)
+                if not await self._keep(asset.blob_id, thumb_id, thumb.path, thumb.size):
+                    raise NotFound("asset", asset.id)
             finally:
                 await ctx.stager.discard(thumb)
             return thumb.size
         finally:
             await ctx.stager.discard(source)
+
+    async def _keep(self, blob_id: str, thumb_id: str, path: str, size: int) -> bool:
+        """Store the thumbnail under the source blob's guard; not at all (``False``) when the
+        source was freed meanwhile (a thumbnail is freed with its blob, never on its own)."""
+        ctx = self._ctx
+        async with ctx.guard.hold(blob_id):
+            async with ctx.uow() as uow:
+                alive = await uow.blob_refs.count(blob_id) > 0
+            if alive:
+                await ctx.blobs.put_file(thumb_id, path, size)
+            return alive
