@@ -1,14 +1,28 @@
-"""What a job holds stays consistent: its video is not deleted under it, and a deleted
-campaign detaches its jobs everywhere the job shows it (issue 9, items 2 and 3)."""
+"""What a job holds stays consistent: its video is not deleted under it, an input being
+deleted while the job is created is either kept (409) or refused to the job (404), and a
+deleted campaign detaches its jobs everywhere the job shows it (issue 9, items 2 and 3)."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import Api
 from tests.e2e.jobs.test_job_endpoints import brief, ready_job, wait_status
+from tests.e2e.test_shared_blobs_under_concurrency import (
+    ROUNDS,
+    Call,
+    delete,
+    fresh_bytes,
+    parallel,
+    upload,
+)
+
+
+def post_json(path: str, body: dict[str, Any], headers: dict[str, str]) -> Call:
+    return lambda client: client.post(f"/api/v3{path}", json=body, headers=headers)
 
 
 @pytest.mark.slow
@@ -71,3 +85,25 @@ async def test_deleting_a_campaign_detaches_its_jobs_consistently(api: Api) -> N
     assert edited.status_code == 200, edited.text
     again = await api.client.get(f"/api/v3/jobs/{job_id}", headers=api.alice)
     assert again.json()["data"]["context"]["campaignId"] is None
+
+
+async def test_a_job_created_with_an_asset_being_deleted_never_keeps_a_dead_input(api: Api) -> None:
+    client = await api.create_client(api.alice)
+    for _ in range(ROUNDS):
+        asset = await upload(api, api.alice, fresh_bytes())
+        body = brief(client["id"], assets=[{"assetId": asset["id"], "type": "document"}])
+        created, deleted = await parallel(
+            api,
+            post_json("/jobs", body, api.alice),
+            delete(f"/assets/{asset['id']}", api.alice),
+        )
+        outcome = (created.status_code, deleted.status_code)
+        assert outcome in {(202, 409), (404, 200)}, (created.text, deleted.text)
+        if created.status_code == 202:
+            job_id = created.json()["data"]["id"]
+            still = await api.client.get(f"/api/v3/assets/{asset['id']}", headers=api.alice)
+            assert still.status_code == 200
+            cancelled = await api.client.post(
+                f"/api/v3/jobs/{job_id}/actions", json={"action": "cancel"}, headers=api.alice
+            )
+            assert cancelled.status_code in (200, 409)

@@ -44,7 +44,9 @@ class InMemoryAssetRepository(AssetRepository):
         row = self._t.assets.get(asset_id)
         return copy.deepcopy(row) if row is not None and row.owner_id == owner_id else None
 
-    async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:
+    async def get_many(
+        self, owner_id: str, asset_ids: Sequence[str], *, lock: bool = False
+    ) -> Sequence[Asset]:
         found = [await self.get(owner_id, i) for i in dict.fromkeys(asset_ids)]
         return [a for a in found if a is not None]
 

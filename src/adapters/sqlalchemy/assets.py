@@ -37,11 +37,15 @@ class SqlAlchemyAssetRepository(AssetRepository):
         row = (await self._tx.execute(by_id(assets, "owner_id"), {"id": asset_id, "scope": owner_id})).first()
         return asset_from_row(row) if row is not None else None
 
-    async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:
+    async def get_many(
+        self, owner_id: str, asset_ids: Sequence[str], *, lock: bool = False
+    ) -> Sequence[Asset]:
         wanted = list(dict.fromkeys(asset_ids))
         if not wanted:
             return []
         query = sa.select(assets).where(assets.c.owner_id == owner_id, assets.c.id.in_(wanted))
+        if lock:  # FOR SHARE on PostgreSQL; SQLite's single writer needs no row lock
+            query = query.order_by(assets.c.id).with_for_update(read=True)
         found = {r.id: asset_from_row(r) for r in await self._tx.execute(query)}
         return [found[i] for i in wanted if i in found]
 

@@ -107,11 +107,13 @@ class DeleteAsset:
             asset = await uow.assets.get(owner_id, asset_id)
             if asset is None:
                 raise NotFound("asset", asset_id)
-            if protect:
-                await refuse_if_held(uow, asset)
+            # delete first: the row lock makes a job being created with this asset finish
+            # before the checks below read the jobs (then they see it and refuse)
             blob_id = await uow.assets.delete(owner_id, asset_id)
             if blob_id is None:
                 raise NotFound("asset", asset_id)
+            if protect:
+                await refuse_if_held(uow, asset)
             left = await uow.blob_refs.decref(blob_id)
             await uow.commit()
         if left == 0:
