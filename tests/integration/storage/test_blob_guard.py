@@ -107,3 +107,34 @@ async def test_the_postgres_guard_is_an_advisory_lock_released_with_its_transact
     finally:
         await guard.close()
         await engine.dispose()
+
+
+async def test_a_waiter_cancelled_while_waiting_leaves_nothing_locked(
+    two_holders: tuple[BlobGuard, BlobGuard],
+) -> None:
+    first, second = two_holders
+    release = asyncio.Event()
+    inside = asyncio.Event()
+
+    async def holding() -> None:
+        async with first.hold("9" * 64):
+            inside.set()
+            await release.wait()
+
+    async def waiting() -> None:
+        async with second.hold("9" * 64):
+            raise AssertionError("got in while the first held the blob")
+
+    holder = asyncio.create_task(holding())
+    await inside.wait()
+    waiter = asyncio.create_task(waiting())
+    await asyncio.sleep(0.2)  # let the waiter reach the lock wait
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    release.set()
+    await holder
+    async with first.hold("9" * 64), second.hold("8" * 64):
+        pass
+    async with second.hold("9" * 64):
+        pass
