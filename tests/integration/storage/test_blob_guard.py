@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 
 import pytest
 import sqlalchemy as sa
@@ -15,8 +14,6 @@ from adapters.sqlalchemy.blob_guard import PostgresBlobGuard, advisory_key
 from adapters.sqlalchemy.engine import make_engine
 from v3core.ports.blobs import BlobGuard
 from v3core.services.assets.guard import InProcessBlobGuard
-
-Hold = Callable[[str], AbstractAsyncContextManager[None]]
 
 
 @pytest.fixture(params=["in-process", pytest.param("postgres", marks=pytest.mark.postgres)])
