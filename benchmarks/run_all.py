@@ -19,6 +19,7 @@ BENCHMARKS = {
     "fanout": ["bench_fanout.py"],
     "media-adapters": ["bench_media_adapters.py"],
     "media-fanout": ["bench_media_fanout.py"],
+    "blob-refs": ["bench_blob_refs.py"],
 }
 
 

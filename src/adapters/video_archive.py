@@ -55,7 +55,7 @@ class IngestingVideoArchive(VideoArchive):
             await self._stager.discard(staged)
 
     async def discard(self, owner_id: str, asset_id: str) -> None:
-        await self._delete.execute(owner_id, asset_id)
+        await self._delete.discard(owner_id, asset_id)
 
 
 def _remove(path: str) -> None:

@@ -14,9 +14,10 @@ from adapters.ingest.thumbnails import PillowThumbnailer
 from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.settings import BlobStorageType, Settings
 from entrypoints.storage import Storage
-from v3core.ports.blobs import BlobFetcher, BlobStore
+from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets import AssetContext
+from v3core.services.assets.guard import InProcessBlobGuard
 
 MB = 1024 * 1024
 
@@ -49,6 +50,23 @@ def _s3_blob_store(settings: Settings) -> BlobStore:
         access_key_id=settings.s3_access_key_id,
         secret_access_key=None if secret is None else secret.get_secret_value(),
     )
+
+
+def make_blob_guard(settings: Settings, storage: Storage) -> BlobGuard:
+    """A database-wide guard on PostgreSQL (several processes share it); the in-process
+    one for SQLite and memory (one process serves them)."""
+    if storage.engine is not None and storage.engine.dialect.name == "postgresql":
+        from adapters.sqlalchemy.blob_guard import PostgresBlobGuard
+
+        return PostgresBlobGuard.for_url(settings.database_url)
+    return InProcessBlobGuard()
+
+
+async def close_blob_guard(guard: BlobGuard) -> None:
+    """Close the guard's own connections, if it has any (app shutdown)."""
+    close = getattr(guard, "close", None)
+    if close is not None:
+        await close()
 
 
 def staging_dir(settings: Settings) -> str:
@@ -87,6 +105,7 @@ def make_asset_context(
     fetcher: BlobFetcher,
     clock: Clock,
     ids: IdGenerator,
+    guard: BlobGuard | None = None,
 ) -> AssetContext:
     """Everything the asset use cases need; uploads are capped by ``MAX_UPLOAD_SIZE_MB``."""
     directory = staging_dir(settings)
@@ -101,6 +120,7 @@ def make_asset_context(
         ids=ids,
         fetcher=fetcher,
         thumbnailer=PillowThumbnailer(directory),
+        guard=guard or InProcessBlobGuard(),
     )
 
 

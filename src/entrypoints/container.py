@@ -114,8 +114,14 @@ class Container(containers.DeclarativeContainer):
     blob_fetcher = providers.Singleton(
         closing, teardown, providers.Factory(asset_wiring.make_fetcher, settings), asset_wiring.close_fetcher
     )
+    blob_guard = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(asset_wiring.make_blob_guard, settings, storage),
+        asset_wiring.close_blob_guard,
+    )
     asset_context = providers.Singleton(
-        asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids
+        asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids, blob_guard
     )
     asset_links = providers.Singleton(asset_wiring.make_links, settings)
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)

@@ -44,7 +44,9 @@ class InMemoryAssetRepository(AssetRepository):
         row = self._t.assets.get(asset_id)
         return copy.deepcopy(row) if row is not None and row.owner_id == owner_id else None
 
-    async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:
+    async def get_many(
+        self, owner_id: str, asset_ids: Sequence[str], *, lock: bool = False
+    ) -> Sequence[Asset]:
         found = [await self.get(owner_id, i) for i in dict.fromkeys(asset_ids)]
         return [a for a in found if a is not None]
 
@@ -55,9 +57,23 @@ class InMemoryAssetRepository(AssetRepository):
         self._check_refs(asset)
         self._t.assets.put(asset.id, attrs.evolve(asset, created_at=stored.created_at))
 
-    async def delete(self, owner_id: str, asset_id: str) -> None:
-        if await self.get(owner_id, asset_id) is not None:
-            self._t.assets.remove(asset_id)
+    async def delete(self, owner_id: str, asset_id: str) -> str | None:
+        found = await self.get(owner_id, asset_id)
+        if found is None:
+            return None
+        self._t.assets.remove(asset_id)
+        return found.blob_id
+
+    async def delete_for_client(self, owner_id: str, client_id: str) -> Sequence[str]:
+        jobs = {j.id for j in self._t.jobs.rows() if j.owner_id == owner_id and j.client_id == client_id}
+        doomed = [
+            a
+            for a in self._t.assets.rows()
+            if a.owner_id == owner_id and (a.client_id == client_id or a.job_id in jobs)
+        ]
+        for asset in doomed:
+            self._t.assets.remove(asset.id)
+        return [a.blob_id for a in doomed]
 
     async def list(
         self,
@@ -102,9 +118,9 @@ class InMemoryBlobRefRepository(BlobRefRepository):
         self._t.blob_delta[blob_id] = self._t.blob_delta.get(blob_id, 0) + 1
         return await self.count(blob_id)
 
-    async def decref(self, blob_id: str) -> int:
-        if await self.count(blob_id) > 0:
-            self._t.blob_delta[blob_id] = self._t.blob_delta.get(blob_id, 0) - 1
+    async def decref(self, blob_id: str, by: int = 1) -> int:
+        dropped = min(by, await self.count(blob_id))
+        self._t.blob_delta[blob_id] = self._t.blob_delta.get(blob_id, 0) - dropped
         return await self.count(blob_id)
 
     async def count(self, blob_id: str) -> int:

@@ -59,9 +59,12 @@ class InMemoryJobRepository(JobRepository):
             raise NotFound("job", job.id)
         if stored.version != job.version:
             raise StaleVersion("job", job.id, job.version, stored.version)
-        self._check_refs(job)
+        # the client and campaign stay as stored (a deleted campaign stays detached)
+        kept = attrs.evolve(job, client_id=stored.client_id, campaign_id=stored.campaign_id)
+        kept.brief = attrs.evolve(job.brief, context=stored.brief.context)
+        self._check_refs(kept)
         self._t.remember_version("job", self._t.jobs, job.id, stored.version)
-        self._t.jobs.put(job.id, attrs.evolve(job, created_at=stored.created_at, version=job.version + 1))
+        self._t.jobs.put(job.id, attrs.evolve(kept, created_at=stored.created_at, version=job.version + 1))
         job.version += 1
 
     async def delete(self, owner_id: str, job_id: str) -> None:
@@ -107,6 +110,12 @@ class InMemoryJobRepository(JobRepository):
             and asset_id in j.asset_ids
             and not (unfinished_only and j.status.is_terminal)
             for j in self._t.jobs.rows()
+        )
+
+    async def with_video(self, owner_id: str, asset_id: str) -> str | None:
+        return next(
+            (j.id for j in self._t.jobs.rows() if j.owner_id == owner_id and j.video_asset_id == asset_id),
+            None,
         )
 
 

@@ -212,7 +212,10 @@ class Tables:
         self.jobs.remove(job_id)
 
     def delete_campaign(self, campaign_id: str) -> None:
-        self._set_null(self.jobs, "campaign_id", campaign_id)
+        for job in [j for j in self.jobs.rows() if j.campaign_id == campaign_id]:
+            context = attrs.evolve(job.brief.context, campaign_id=None)
+            brief = attrs.evolve(job.brief, context=context)
+            self.jobs.put(job.id, attrs.evolve(job, campaign_id=None, brief=brief))
         self._set_null(self.assets, "campaign_id", campaign_id)
         self.campaigns.remove(campaign_id)
 

@@ -47,9 +47,11 @@ class InMemoryClientRepository(ClientRepository):
             raise NotFound("client", client.id)
         self._t.clients.put(client.id, attrs.evolve(client, created_at=stored.created_at))
 
-    async def delete(self, owner_id: str, client_id: str) -> None:
-        if await self.get(owner_id, client_id) is not None:
-            self._t.delete_client(client_id)
+    async def delete(self, owner_id: str, client_id: str) -> bool:
+        if await self.get(owner_id, client_id) is None:
+            return False
+        self._t.delete_client(client_id)
+        return True
 
     async def list(self, owner_id: str, page: PageRequest) -> Page[Client]:
         return page_of((c for c in self._t.clients.rows() if c.owner_id == owner_id), page)

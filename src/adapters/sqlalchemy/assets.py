@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.sqlalchemy.base import Transaction, by_id, newest_first, owned, page_of
 from adapters.sqlalchemy.clients import changeable
 from adapters.sqlalchemy.mappers import asset_from_row, asset_values
-from adapters.sqlalchemy.tables import asset_tags, assets, blob_refs
+from adapters.sqlalchemy.tables import asset_tags, assets, blob_refs, jobs
 from v3core.errors import NotFound
 from v3core.model import Asset
 from v3core.ports.storage import AssetRepository, BlobRefRepository, Page, PageRequest
@@ -37,11 +37,15 @@ class SqlAlchemyAssetRepository(AssetRepository):
         row = (await self._tx.execute(by_id(assets, "owner_id"), {"id": asset_id, "scope": owner_id})).first()
         return asset_from_row(row) if row is not None else None
 
-    async def get_many(self, owner_id: str, asset_ids: Sequence[str]) -> Sequence[Asset]:
+    async def get_many(
+        self, owner_id: str, asset_ids: Sequence[str], *, lock: bool = False
+    ) -> Sequence[Asset]:
         wanted = list(dict.fromkeys(asset_ids))
         if not wanted:
             return []
         query = sa.select(assets).where(assets.c.owner_id == owner_id, assets.c.id.in_(wanted))
+        if lock:  # FOR SHARE on PostgreSQL; SQLite's single writer needs no row lock
+            query = query.order_by(assets.c.id).with_for_update(read=True)
         found = {r.id: asset_from_row(r) for r in await self._tx.execute(query)}
         return [found[i] for i in wanted if i in found]
 
@@ -55,10 +59,28 @@ class SqlAlchemyAssetRepository(AssetRepository):
         await self._tx.execute(sa.delete(asset_tags).where(asset_tags.c.asset_id == asset.id))
         await self._write_tags(asset)
 
-    async def delete(self, owner_id: str, asset_id: str) -> None:
-        await self._tx.execute(
-            sa.delete(assets).where(assets.c.id == asset_id, assets.c.owner_id == owner_id)
+    async def delete(self, owner_id: str, asset_id: str) -> str | None:
+        # RETURNING names the row this statement removed: on PostgreSQL a concurrent delete
+        # of the same row waits for the first, then finds nothing and returns nothing.
+        statement = (
+            sa.delete(assets)
+            .where(assets.c.id == asset_id, assets.c.owner_id == owner_id)
+            .returning(assets.c.blob_id)
         )
+        found = await self._tx.scalar(statement)
+        return None if found is None else str(found)
+
+    async def delete_for_client(self, owner_id: str, client_id: str) -> Sequence[str]:
+        of_its_jobs = sa.select(jobs.c.id).where(jobs.c.owner_id == owner_id, jobs.c.client_id == client_id)
+        statement = (
+            sa.delete(assets)
+            .where(
+                assets.c.owner_id == owner_id,
+                sa.or_(assets.c.client_id == client_id, assets.c.job_id.in_(of_its_jobs)),
+            )
+            .returning(assets.c.blob_id)
+        )
+        return [str(b) for b in (await self._tx.execute(statement)).scalars()]
 
     async def list(
         self,
@@ -113,18 +135,23 @@ class SqlAlchemyBlobRefRepository(BlobRefRepository):
         )
         return int(await self._tx.scalar(statement))
 
-    async def decref(self, blob_id: str) -> int:
+    async def decref(self, blob_id: str, by: int = 1) -> int:
+        # One statement reads and writes the count under the row lock it takes, so
+        # concurrent decrements never both see the same value.
         statement = (
             sa.update(blob_refs)
             .where(blob_refs.c.blob_id == blob_id)
-            .values(refcount=blob_refs.c.refcount - 1)
+            .values(refcount=sa.case((blob_refs.c.refcount > by, blob_refs.c.refcount - by), else_=0))
             .returning(blob_refs.c.refcount)
         )
         left = await self._tx.scalar(statement)
         if left is None:
             return 0
         if left <= 0:
-            await self._tx.execute(sa.delete(blob_refs).where(blob_refs.c.blob_id == blob_id))
+            # still under this transaction's row lock: no reference came in meanwhile
+            await self._tx.execute(
+                sa.delete(blob_refs).where(blob_refs.c.blob_id == blob_id, blob_refs.c.refcount <= 0)
+            )
             return 0
         return int(left)
 

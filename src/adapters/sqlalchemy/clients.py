@@ -56,10 +56,9 @@ class SqlAlchemyClientRepository(ClientRepository):
         if result.rowcount == 0:
             raise NotFound("client", client.id)
 
-    async def delete(self, owner_id: str, client_id: str) -> None:
-        await self._tx.execute(
-            sa.delete(clients).where(clients.c.id == client_id, clients.c.owner_id == owner_id)
-        )
+    async def delete(self, owner_id: str, client_id: str) -> bool:
+        mine = (clients.c.id == client_id, clients.c.owner_id == owner_id)
+        return await self._tx.scalar(sa.delete(clients).where(*mine).returning(clients.c.id)) is not None
 
     async def list(self, owner_id: str, page: PageRequest) -> Page[Client]:
         return await page_of(self._tx, clients, [clients.c.owner_id == owner_id], page, client_from_row)

@@ -42,7 +42,10 @@ class SqlAlchemyJobRepository(JobRepository):
         return job_from_row(row) if row is not None else None
 
     async def update(self, job: Job) -> None:
+        # a job never changes its client or campaign; not writing them keeps a campaign
+        # deleted meanwhile (ON DELETE SET NULL) detached instead of breaking the foreign key
         values = changeable(job_values(job)) | {"version": job.version + 1}
+        del values["client_id"], values["campaign_id"]
         mine = (jobs.c.id == job.id, jobs.c.owner_id == job.owner_id)
         statement = sa.update(jobs).where(*mine, jobs.c.version == job.version).values(values)
         if (await self._tx.execute(statement)).rowcount == 1:
@@ -94,6 +97,11 @@ class SqlAlchemyJobRepository(JobRepository):
         if unfinished_only:
             where.append(jobs.c.status.not_in(_TERMINAL))
         return bool(await self._tx.scalar(sa.select(sa.exists().where(*where))))
+
+    async def with_video(self, owner_id: str, asset_id: str) -> str | None:
+        query = sa.select(jobs.c.id).where(jobs.c.owner_id == owner_id, jobs.c.video_asset_id == asset_id)
+        found = await self._tx.scalar(query.order_by(jobs.c.id).limit(1))
+        return None if found is None else str(found)
 
     def _lists(self, asset_id: str) -> sa.ColumnElement[bool]:
         if self._tx.dialect == "postgresql":

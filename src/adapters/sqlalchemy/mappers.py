@@ -228,13 +228,17 @@ def generation_to_stored(g: Generation | None) -> dict[str, Any] | None:
     }
 
 
-def brief_from_stored(d: dict[str, Any]) -> Brief:
+def brief_from_stored(d: dict[str, Any], *, campaign_id: str | None) -> Brief:
     """The inverse of ``brief_to_dict`` for a brief that was valid when stored: built
-    directly (``parse_brief`` re-validates and costs several times more on every read)."""
+    directly (``parse_brief`` re-validates and costs several times more on every read).
+
+    ``context.campaignId`` is ``campaign_id``, the job's column: deleting the campaign sets
+    it to NULL, so the brief the job shows is detached consistently.
+    """
     context, basics, creative = d["context"], d["adBasics"], d["creative"]
     direction, specs = creative["direction"], creative["videoSpecs"]
     return Brief(
-        context=JobContext(context["clientId"], context.get("campaignId"), context.get("userId")),
+        context=JobContext(context["clientId"], campaign_id, context.get("userId")),
         ad_basics=AdBasics(
             basics["product"], basics["targetAudience"], basics["keyMessage"], basics["callToAction"]
         ),
@@ -263,7 +267,7 @@ def job_from_row(r: Row[Any]) -> Job:
         id=r.id,
         owner_id=r.owner_id,
         client_id=r.client_id,
-        brief=brief_from_stored(r.brief),
+        brief=brief_from_stored(r.brief, campaign_id=r.campaign_id),
         created_at=r.created_at,
         updated_at=r.updated_at,
         campaign_id=r.campaign_id,

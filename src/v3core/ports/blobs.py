@@ -13,6 +13,7 @@ while being hashed and size-capped (``FileStager``), inspected there
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 import attrs
@@ -44,6 +45,20 @@ class BlobStore(Protocol):
 
     async def delete(self, blob_id: str) -> None:
         """Remove the blob's bytes (no error when already absent)."""
+        ...
+
+
+class BlobGuard(Protocol):
+    """Mutual exclusion per blob id, across every process that shares the storage.
+
+    Bytes are deleted only while the guard of their blob is held and no reference is
+    counted; a reference is added only while it is held and after the bytes are stored.
+    So the count and the bytes never disagree, whatever runs concurrently. Holders never
+    open a unit of work before taking the guard's own resources (no lock-order cycles).
+    """
+
+    def hold(self, blob_id: str) -> AbstractAsyncContextManager[None]:
+        """Wait until no one else holds ``blob_id``'s guard, then hold it for the block."""
         ...
 
 

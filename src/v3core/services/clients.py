@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -145,9 +145,11 @@ class DeleteClientCommand:
 class DeleteClient:
     """Deletes a client, refusing while anything depends on it unless cascading.
 
-    The client, its campaigns and its jobs (with their scenes) go in one transaction; its
-    assets then go one by one through ``delete_asset`` (blob references and bytes). Should
-    that stop half-way, the remaining assets stay in the library without a client.
+    One transaction removes the client, its campaigns, its jobs (with their scenes), its
+    assets and every asset its jobs made, and drops one blob reference per asset row it
+    removed (a concurrent cascade removes nothing and answers ``NotFound``). Blobs left
+    without a reference are then freed through ``delete_asset`` (without it, their bytes
+    stay until the next ``release``).
     """
 
     uow_factory: UnitOfWorkFactory
@@ -155,22 +157,24 @@ class DeleteClient:
 
     async def execute(self, command: DeleteClientCommand) -> None:
         """Nothing; ``Conflict`` naming the dependent counts, or ``NotFound``."""
+        owner_id, client_id = command.owner_id, command.client_id
         async with self.uow_factory() as uow:
-            await load_client(uow, command.owner_id, command.client_id)
-            dependents = await uow.clients.dependents(command.owner_id, command.client_id)
+            await load_client(uow, owner_id, client_id)
+            dependents = await uow.clients.dependents(owner_id, client_id)
             if dependents.any and not command.cascade:
                 raise Conflict(
-                    f"client {command.client_id!r} still has {dependents.campaigns} campaign(s), "
+                    f"client {client_id!r} still has {dependents.campaigns} campaign(s), "
                     f"{dependents.assets} asset(s) and {dependents.jobs} job(s); "
                     "delete them first or pass cascade=true"
                 )
-            asset_ids = await uow.assets.ids_for_client(command.owner_id, command.client_id)
-            await uow.clients.delete(command.owner_id, command.client_id)
+            removed = Counter(await uow.assets.delete_for_client(owner_id, client_id))
+            if not await uow.clients.delete(owner_id, client_id):
+                raise NotFound("client", client_id)
+            # one statement per blob, in a fixed order (concurrent cascades lock alike)
+            unreferenced = [b for b in sorted(removed) if await uow.blob_refs.decref(b, removed[b]) == 0]
             await uow.commit()
         if self.delete_asset is not None:
-            for asset_id in asset_ids:
-                with contextlib.suppress(NotFound):
-                    await self.delete_asset.execute(command.owner_id, asset_id)
+            await self.delete_asset.release(unreferenced)
 
 
 @attrs.frozen

@@ -147,7 +147,12 @@ class AssetController(Controller):
     @delete(
         "/{asset_id:str}",
         operation_id="deleteAsset",
-        summary="Delete an asset (409 while an unfinished job uses it)",
+        summary="Delete an asset (409 naming the job that holds it)",
+        description=(
+            "A job holds its inputs until it finishes and its outputs (its video, assets it "
+            "made) for as long as it exists. Of concurrent deletes one answers 200, the others "
+            "404. The bytes go with the last asset that uses them."
+        ),
         status_code=200,
     )
     async def delete_asset(

@@ -9,9 +9,10 @@ import attrs
 
 from v3core.errors import NotFound, ValidationFailed
 from v3core.model import Generation
-from v3core.ports.blobs import BlobFetcher, BlobStore, ContentInspector, FileStager, Thumbnailer
+from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore, ContentInspector, FileStager, Thumbnailer
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
+from v3core.services.assets.guard import InProcessBlobGuard
 
 MAX_NAME_LENGTH = 255
 MAX_TAGS = 50
@@ -20,7 +21,11 @@ MAX_TAG_LENGTH = 64
 
 @attrs.frozen
 class AssetContext:
-    """The ports the asset use cases work with (one bundle, built by the composition root)."""
+    """The ports the asset use cases work with (one bundle, built by the composition root).
+
+    ``guard`` must exclude every process sharing the storage: the in-process default
+    suits the in-memory store and SQLite; PostgreSQL needs a database-wide one.
+    """
 
     uow: UnitOfWorkFactory
     blobs: BlobStore
@@ -30,6 +35,7 @@ class AssetContext:
     ids: IdGenerator
     fetcher: BlobFetcher | None = None
     thumbnailer: Thumbnailer | None = None
+    guard: BlobGuard = attrs.field(factory=InProcessBlobGuard)
 
 
 @attrs.frozen
@@ -91,7 +97,17 @@ async def resolve_scope(uow: UnitOfWork, draft: AssetDraft) -> AssetDraft:
 
 
 async def release_blob(ctx: AssetContext, blob_id: str) -> None:
-    """Delete the bytes (and cached thumbnail) of ``blob_id`` if nothing references it."""
+    """Delete the bytes (and cached thumbnail) of ``blob_id`` if nothing references it.
+
+    Safe to call any time, as often as wanted: under the blob's guard no reference can be
+    added, so a count of 0 read there stays 0 until the bytes are gone.
+    """
+    async with ctx.guard.hold(blob_id):
+        await free_if_unreferenced(ctx, blob_id)
+
+
+async def free_if_unreferenced(ctx: AssetContext, blob_id: str) -> None:
+    """``release_blob`` for a caller that already holds the blob's guard."""
     async with ctx.uow() as uow:
         if await uow.blob_refs.count(blob_id) > 0:
             return

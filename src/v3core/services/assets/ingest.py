@@ -7,7 +7,13 @@ from collections.abc import AsyncIterable
 from v3core.asset_rules import classify
 from v3core.model import Asset
 from v3core.ports.blobs import StagedFile
-from v3core.services.assets.common import AssetContext, AssetDraft, clean_name, release_blob, resolve_scope
+from v3core.services.assets.common import (
+    AssetContext,
+    AssetDraft,
+    clean_name,
+    free_if_unreferenced,
+    resolve_scope,
+)
 
 
 class IngestAsset:
@@ -59,19 +65,20 @@ class IngestAsset:
         return asset
 
     async def _store(self, asset: Asset, staged: StagedFile) -> None:
-        blobs = self._ctx.blobs
-        await blobs.put_file(asset.blob_id, staged.path, staged.size)
-        try:
-            async with self._ctx.uow() as uow:
-                await uow.blob_refs.incref(asset.blob_id, asset.size, asset.content_type)
-                await uow.assets.add(asset)
-                await uow.commit()
-        except BaseException:
-            await release_blob(self._ctx, asset.blob_id)
-            raise
-        if not await blobs.exists(asset.blob_id):
-            # A delete of the last earlier reference raced with us: put the bytes back.
-            await blobs.put_file(asset.blob_id, staged.path, staged.size)
+        """Bytes first, then the reference, both under the blob's guard: a concurrent delete
+        of the last earlier reference either frees the bytes before ``put_file`` (which
+        then writes them again) or sees this reference and keeps them."""
+        ctx = self._ctx
+        async with ctx.guard.hold(asset.blob_id):
+            await ctx.blobs.put_file(asset.blob_id, staged.path, staged.size)
+            try:
+                async with ctx.uow() as uow:
+                    await uow.blob_refs.incref(asset.blob_id, asset.size, asset.content_type)
+                    await uow.assets.add(asset)
+                    await uow.commit()
+            except BaseException:
+                await free_if_unreferenced(ctx, asset.blob_id)
+                raise
 
 
 class UploadAsset:

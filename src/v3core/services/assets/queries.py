@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from v3core.asset_rules import parse_asset_type
 from v3core.errors import Conflict, NotFound, PayloadTooLarge
 from v3core.model import Asset, AssetType
-from v3core.ports.storage import Page, PageRequest
+from v3core.ports.storage import Page, PageRequest, UnitOfWork
 from v3core.services.assets.common import AssetContext, release_blob, thumbnail_blob_id
 
 THUMBNAIL_CONTENT_TYPE = "image/jpeg"
@@ -75,24 +77,64 @@ class GetAsset:
 
 
 class DeleteAsset:
-    """Deletes an asset; the bytes go with the last reference to them."""
+    """Deletes an asset; the bytes go with the last reference to them.
+
+    The row this call actually removed decides the decrement (a concurrent delete of the
+    same asset removes nothing and answers ``NotFound``); the count changes atomically in
+    the same transaction, and the bytes are freed after it commits, under the blob's guard.
+    A user may not delete what a job holds: an input of an unfinished job, or an output
+    of any job (its video, or an asset the job made) while the job exists.
+    """
 
     def __init__(self, ctx: AssetContext) -> None:
         self._ctx = ctx
 
     async def execute(self, owner_id: str, asset_id: str) -> None:
-        """``NotFound`` when missing; ``Conflict`` while an unfinished job uses the asset."""
+        """``NotFound`` when missing; ``Conflict`` naming the job that holds the asset."""
+        await self._delete(owner_id, asset_id, protect=True)
+
+    async def discard(self, owner_id: str, asset_id: str) -> None:
+        """Delete an asset the job pipeline made but will not use (no job protection)."""
+        await self._delete(owner_id, asset_id, protect=False)
+
+    async def release(self, blob_ids: Iterable[str]) -> None:
+        """Free the bytes of each blob that nothing references any more."""
+        for blob_id in dict.fromkeys(blob_ids):
+            await release_blob(self._ctx, blob_id)
+
+    async def _delete(self, owner_id: str, asset_id: str, *, protect: bool) -> None:
         async with self._ctx.uow() as uow:
             asset = await uow.assets.get(owner_id, asset_id)
             if asset is None:
                 raise NotFound("asset", asset_id)
-            if await uow.jobs.uses_asset(owner_id, asset_id):
-                raise Conflict(f"asset {asset_id!r} is used by an unfinished job; cancel or finish it first")
-            await uow.assets.delete(owner_id, asset_id)
-            left = await uow.blob_refs.decref(asset.blob_id)
+            # delete first: the row lock makes a job being created with this asset finish
+            # before the checks below read the jobs (then they see it and refuse)
+            blob_id = await uow.assets.delete(owner_id, asset_id)
+            if blob_id is None:
+                raise NotFound("asset", asset_id)
+            if protect:
+                await refuse_if_held(uow, asset)
+            left = await uow.blob_refs.decref(blob_id)
             await uow.commit()
         if left == 0:
-            await release_blob(self._ctx, asset.blob_id)
+            await release_blob(self._ctx, blob_id)
+
+
+async def refuse_if_held(uow: UnitOfWork, asset: Asset) -> None:
+    """``Conflict`` naming the job when a job holds ``asset``: it is an input of an
+    unfinished job, the video of a job, or made by a job (``job_id``) and not its input."""
+    owner_id, asset_id = asset.owner_id, asset.id
+    if await uow.jobs.uses_asset(owner_id, asset_id):
+        raise Conflict(f"asset {asset_id!r} is used by an unfinished job; cancel or finish it first")
+    maker = await uow.jobs.with_video(owner_id, asset_id)
+    if maker is None and asset.job_id is not None:
+        job = await uow.jobs.get(owner_id, asset.job_id)
+        if job is not None and asset_id not in job.asset_ids:
+            maker = job.id
+    if maker is not None:
+        raise Conflict(
+            f"asset {asset_id!r} is an output of job {maker!r}; it is deleted with the job, not on its own"
+        )
 
 
 class GetAssetThumbnail:
@@ -126,9 +168,21 @@ class GetAssetThumbnail:
             if thumb is None:
                 raise NotFound("thumbnail of asset", asset.id)
             try:
-                await ctx.blobs.put_file(thumb_id, thumb.path, thumb.size)
+                if not await self._keep(asset.blob_id, thumb_id, thumb.path, thumb.size):
+                    raise NotFound("asset", asset.id)
             finally:
                 await ctx.stager.discard(thumb)
             return thumb.size
         finally:
             await ctx.stager.discard(source)
+
+    async def _keep(self, blob_id: str, thumb_id: str, path: str, size: int) -> bool:
+        """Store the thumbnail under the source blob's guard; not at all (``False``) when the
+        source was freed meanwhile (a thumbnail is freed with its blob, never on its own)."""
+        ctx = self._ctx
+        async with ctx.guard.hold(blob_id):
+            async with ctx.uow() as uow:
+                alive = await uow.blob_refs.count(blob_id) > 0
+            if alive:
+                await ctx.blobs.put_file(thumb_id, path, size)
+            return alive

@@ -123,7 +123,8 @@ class CreateJob:
                     ("context", "campaignId"), f"campaign {campaign_id!r} belongs to another client"
                 )
         wanted = [(i, a.asset_id) for i, a in enumerate(brief.creative.assets) if a.asset_id]
-        found = {a.id for a in await uow.assets.get_many(owner_id, [aid for _, aid in wanted])}
+        # locked: a concurrent delete of one of them waits for this job, then sees it (409)
+        found = {a.id for a in await uow.assets.get_many(owner_id, [aid for _, aid in wanted], lock=True)}
         for index, asset_id in wanted:
             if asset_id not in found:
                 raise NotFound("asset", asset_id, field=f"creative.assets[{index}].assetId")
