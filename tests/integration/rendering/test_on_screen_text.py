@@ -93,7 +93,10 @@ async def test_the_call_to_action_appears_over_the_last_scene_only(
     other = await frames_of(renderer, storyboard(blobs, descriptions, cta=other_cta))
 
     assert same(with_cta[:20], other[:20])
-    assert all(not np.array_equal(a, b) for a, b in zip(scene_frames(with_cta, 3), scene_frames(other, 3), strict=True))
+    assert all(
+        not np.array_equal(a, b)
+        for a, b in zip(scene_frames(with_cta, 3), scene_frames(other, 3), strict=True)
+    )
 
 
 async def test_the_call_to_action_is_drawn_in_the_brand_colours(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw
@@ -39,14 +41,14 @@ def bright_extent(frame: Frame) -> tuple[int, float]:
 
 def assert_never_frozen(frames: list[Frame]) -> None:
     """Edges move: some pixel changes by more than encoding noise between any two frames."""
-    for index, (before, after) in enumerate(zip(frames, frames[1:], strict=False)):
+    for index, (before, after) in enumerate(itertools.pairwise(frames)):
         change = int(np.abs(before.astype(np.int16) - after.astype(np.int16)).max())
         assert change > 60, f"frames {index} and {index + 1} differ by at most {change}"
 
 
 def assert_always_drifting(frames: list[Frame]) -> None:
     """A soft background moves: a tenth of the pixels changes between any two frames."""
-    for index, (before, after) in enumerate(zip(frames, frames[1:], strict=False)):
+    for index, (before, after) in enumerate(itertools.pairwise(frames)):
         moved = float((np.abs(before.astype(np.int16) - after.astype(np.int16)).max(axis=2) >= 2).mean())
         assert moved > 0.1, f"frames {index} and {index + 1}: only {moved:.0%} of the pixels changed"
 
@@ -57,7 +59,7 @@ async def test_a_close_up_image_slowly_pushes_in(renderer: AnimaticRenderer, blo
     frames = rgb_frames(video.path)
     widths = [bright_extent(frame)[0] for frame in frames]
     assert_never_frozen(frames)
-    assert all(a <= b for a, b in zip(widths, widths[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(widths))
     assert widths[-1] - widths[0] >= 0.12 * widths[0]
     assert abs(bright_extent(frames[-1])[1] - 640) < 4
 
@@ -71,7 +73,7 @@ async def test_a_wide_or_establishing_image_slowly_pulls_out(
         frames = rgb_frames(video.path)
         widths = [bright_extent(frame)[0] for frame in frames]
         assert_never_frozen(frames)
-        assert all(a >= b for a, b in zip(widths, widths[1:], strict=False))
+        assert all(a >= b for a, b in itertools.pairwise(widths))
         assert widths[0] - widths[-1] >= 0.12 * widths[-1]
 
 
@@ -84,12 +86,14 @@ async def test_a_product_image_pans_sideways_at_a_steady_size(
     measured = [bright_extent(frame) for frame in frames]
     centres = [centre for _, centre in measured]
     assert_never_frozen(frames)
-    assert all(a > b for a, b in zip(centres, centres[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(centres))
     assert centres[0] - centres[-1] > 100
     assert max(width for width, _ in measured) - min(width for width, _ in measured) <= 2
 
 
-async def test_any_other_shot_gets_a_gentle_ken_burns(renderer: AnimaticRenderer, blobs: FakeBlobStore) -> None:
+async def test_any_other_shot_gets_a_gentle_ken_burns(
+    renderer: AnimaticRenderer, blobs: FakeBlobStore
+) -> None:
     for shot in ("medium", "pov", "something-new"):
         video = await renderer.render(one_scene(shot, square_image(blobs)), nothing, never)
 

@@ -40,7 +40,9 @@ def test_a_push_in_zooms_in_about_the_centre_and_a_pull_out_the_reverse() -> Non
     pull = [motion.window(motion.PULL_OUT.at(t / 10), CANVAS, SIZE) for t in range(11)]
 
     widths = [scaled[0] for scaled, _ in push]
-    assert widths == sorted(widths) and widths[0] == 1280 and widths[-1] == CANVAS[0]
+    assert widths == sorted(widths)
+    assert widths[0] == 1280
+    assert widths[-1] == CANVAS[0]
     assert pull == push[::-1]
     for (scaled_w, scaled_h), (left, top) in push:
         assert abs(left - (scaled_w - 1280) / 2) <= 0.5
@@ -52,11 +54,13 @@ def test_a_pan_keeps_its_zoom_and_crosses_from_left_to_right() -> None:
 
     assert {scaled for scaled, _ in windows} == {CANVAS}
     lefts = [left for _, (left, _) in windows]
-    assert lefts[0] == 0 and lefts[-1] == CANVAS[0] - 1280 and lefts == sorted(lefts)
+    assert lefts[0] == 0
+    assert lefts[-1] == CANVAS[0] - 1280
+    assert lefts == sorted(lefts)
 
 
 @given(
-    st.sampled_from(list(motion.MOVES.values()) + [motion.KEN_BURNS]),
+    st.sampled_from([*list(motion.MOVES.values()), motion.KEN_BURNS]),
     st.floats(-1.0, 2.0),
     st.sampled_from([(1280, 720), (720, 1280), (1080, 1080), (1080, 1350)]),
 )
@@ -66,8 +70,10 @@ def test_the_window_always_lies_inside_the_image_and_never_upsamples(
     canvas = motion.canvas_size(size)
     (scaled_w, scaled_h), (left, top) = motion.window(move.at(progress), canvas, size)
 
-    assert size[0] <= scaled_w <= canvas[0] and size[1] <= scaled_h <= canvas[1]
-    assert 0 <= left <= scaled_w - size[0] and 0 <= top <= scaled_h - size[1]
+    assert size[0] <= scaled_w <= canvas[0]
+    assert size[1] <= scaled_h <= canvas[1]
+    assert 0 <= left <= scaled_w - size[0]
+    assert 0 <= top <= scaled_h - size[1]
 
 
 @pytest.mark.parametrize(
@@ -112,7 +118,8 @@ def test_blending_and_overlays_work_on_yuv_planes() -> None:
     canvas = planes_of(to_frame(black))
     Overlay(badge, 4, 2).apply(canvas)
     assert int(canvas[0][2:8, 4:14].min()) >= 230
-    assert int(canvas[0][0:2].max()) == 16 and int(canvas[0][:, 14:].max()) == 16
+    assert int(canvas[0][0:2].max()) == 16
+    assert int(canvas[0][:, 14:].max()) == 16
     assert np.all(canvas[1] == 128)
     with pytest.raises(ValueError, match="even"):
         Overlay(badge, 3, 2)
