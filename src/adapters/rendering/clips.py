@@ -15,7 +15,7 @@ import av
 
 from v3core.errors import UnsupportedMediaType
 
-from .frames import Overlay, crop, planes_of, scaled, to_frame
+from .frames import Overlay, Scaler, crop, planes_of, to_frame
 from .sources import Composed
 
 LARGE_SOURCE_PIXELS = 3840 * 2160
@@ -51,28 +51,46 @@ class ClipSource(Composed):
         self._upcoming: tuple[float, av.VideoFrame] | None = None
         self._shown: av.VideoFrame | None = None
         self._serial = 0
+        self._held = False
+        self._scaled = Scaler()
+
+    def hold(self) -> None:
+        """Freeze on the picture shown last and close the decoder (used when a transition out starts).
+
+        A transition then never keeps two decoders of full-size pictures alive at once.
+        """
+        if self._serial > 0:
+            self._held = True
+            self._release()
 
     def close(self) -> None:
         super().close()
+        self._release()
+
+    def _release(self) -> None:
         self._decoded.close()
         self._upcoming = self._shown = None
 
     def _key_for(self, index: int) -> object:
-        self._advance(max(0, index) / self._fps)
+        if not self._held:
+            self._advance(max(0, index) / self._fps)
         return self._serial
 
     def _draw(self, index: int) -> av.VideoFrame:
-        assert self._shown is not None
-        source = (self._shown.width, self._shown.height)
-        scaled_size, (left, top) = cover(source, self._size)
-        return to_frame(crop(planes_of(scaled(self._shown, scaled_size)), left, top, self._size))
+        decoded, self._shown = self._shown, None  # the full-size picture is not kept once drawn
+        assert decoded is not None
+        scaled_size, (left, top) = cover((decoded.width, decoded.height), self._size)
+        small = self._scaled(decoded, scaled_size)
+        if small is not decoded and scaled_size == self._size:
+            return small  # already a new frame of the output size: draw on it directly
+        return to_frame(crop(planes_of(small), left, top, self._size))
 
     def _advance(self, seconds: float) -> None:
         while True:
             if self._upcoming is None:
                 self._upcoming = next(self._decoded)
             at, decoded = self._upcoming
-            if at > seconds + 1e-6 and self._shown is not None:
+            if at > seconds + 1e-6 and self._serial > 0:
                 return
             self._shown, self._upcoming = decoded, None
             self._serial += 1

@@ -57,7 +57,7 @@ class Mp4Writer:
         stream = cast(VideoStream, self._container.add_stream(codec, rate=fps, options=dict(options)))
         stream.width, stream.height = size
         stream.pix_fmt = "yuv420p"
-        stream.codec_context.time_base = Fraction(1, fps)
+        stream.codec_context.time_base = self._time_base = Fraction(1, fps)
         if codec != "libx264":
             stream.codec_context.bit_rate = MPEG4_BIT_RATE
         self._stream = stream
@@ -72,6 +72,7 @@ class Mp4Writer:
     def write(self, frame: av.VideoFrame) -> None:
         """Append ``frame`` as the next frame (the same frame object may be sent again)."""
         frame.pts = self.frames
+        frame.time_base = self._time_base  # a decoded or scaled frame carries its source's
         self._container.mux(self._stream.encode(frame))
         self.frames += 1
 

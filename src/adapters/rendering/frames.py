@@ -13,6 +13,7 @@ from typing import cast
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 Plane = npt.NDArray[np.uint8]
@@ -55,10 +56,24 @@ def crop(planes: Planes, left: int, top: int, size: tuple[int, int]) -> Planes:
     return luma, u, v
 
 
-def scaled(frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
-    """``frame`` scaled by swscale to ``size`` in yuv420p (one pass, bilinear)."""
-    width, height = size
-    return frame.reformat(width=width, height=height, format="yuv420p", interpolation="BILINEAR")
+class Scaler:
+    """Scales frames to yuv420p with one reused swscale context on one thread.
+
+    ``VideoFrame.reformat`` builds a new context (and thread pool) for every frame it is
+    called on; reusing one costs a third of the CPU. One thread: the cores are busy
+    with the encoder's and decoder's own threads.
+    """
+
+    def __init__(self, interpolation: str = "BILINEAR") -> None:
+        self._reformatter = VideoReformatter()
+        self._interpolation = interpolation
+
+    def __call__(self, frame: av.VideoFrame, size: tuple[int, int]) -> av.VideoFrame:
+        """``frame`` at ``size`` in yuv420p; a NEW frame unless ``frame`` already is exactly that."""
+        width, height = size
+        return self._reformatter.reformat(
+            frame, width, height, "yuv420p", interpolation=self._interpolation, threads=1
+        )
 
 
 def from_picture(picture: Image.Image) -> av.VideoFrame:

@@ -75,6 +75,8 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
                 if stop.is_set():
                     raise RenderCancelled(f"render stopped at frame {frame_index}")
                 window = _window(drawn, frame_index)
+                if window is not None and window.first == frame_index and window.after is not None:
+                    source(window.before).hold()
                 if window is None:
                     writer.write(source(index).frame(frame_index - start))
                 else:

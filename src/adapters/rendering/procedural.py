@@ -17,6 +17,7 @@ import av
 import numpy as np
 import numpy.typing as npt
 
+from .frames import Scaler
 from .visuals import DEFAULT_BACKGROUND, parse_colour
 
 GRID_DIVISOR = 8
@@ -58,6 +59,7 @@ class ProceduralBackground:
         width, height = size
         self._size = size
         self._fps = fps
+        self._scaled = Scaler("BICUBIC")
         grid_w, grid_h = max(8, width // GRID_DIVISOR), max(8, height // GRID_DIVISOR)
         ys, xs = np.mgrid[0:grid_h, 0:grid_w].astype(np.float32)
         unit = float(max(grid_w, grid_h))
@@ -76,9 +78,7 @@ class ProceduralBackground:
         """The background at frame ``index`` of the scene, as a yuv420p frame of the output size."""
         seconds = index / self._fps
         grid = self._field(seconds)
-        small = av.VideoFrame.from_ndarray(grid, format="rgb24")
-        width, height = self._size
-        return small.reformat(width=width, height=height, format="yuv420p", interpolation="BICUBIC")
+        return self._scaled(av.VideoFrame.from_ndarray(grid, format="rgb24"), self._size)
 
     def _field(self, seconds: float) -> npt.NDArray[np.uint8]:
         turn = self._phase + 0.35 * seconds

@@ -14,7 +14,7 @@ import av
 from PIL import Image
 
 from . import motion
-from .frames import Overlay, Planes, crop, from_picture, planes_of, scaled, to_frame
+from .frames import Overlay, Planes, Scaler, crop, from_picture, planes_of, to_frame
 from .procedural import ProceduralBackground
 
 
@@ -27,6 +27,10 @@ class SceneSource(Protocol):
 
     def planes(self, index: int) -> Planes:
         """The same picture as planes (to blend in transitions; do not modify them)."""
+        ...
+
+    def hold(self) -> None:
+        """From now on show the current picture again instead of decoding further (see ``ClipSource``)."""
         ...
 
     def close(self) -> None:
@@ -54,6 +58,9 @@ class Composed:
 
     def planes(self, index: int) -> Planes:
         return planes_of(self.frame(index))
+
+    def hold(self) -> None:
+        """Nothing to release by default: drawn pictures keep moving."""
 
     def close(self) -> None:
         self._frame = None
@@ -83,6 +90,7 @@ class MovingImage(Composed):
     ) -> None:
         super().__init__(overlays)
         self._canvas = from_picture(picture)
+        self._scaled = Scaler()
         self._size = size
         self._frames = max(1, frames - 1)
         self._move = move
@@ -97,8 +105,7 @@ class MovingImage(Composed):
     def _draw(self, index: int) -> av.VideoFrame:
         framing = self._move.at(index / self._frames)
         scaled_size, (left, top) = motion.window(framing, self._canvas_size, self._size)
-        view = self._canvas if scaled_size == self._canvas_size else scaled(self._canvas, scaled_size)
-        return to_frame(crop(planes_of(view), left, top, self._size))
+        return to_frame(crop(planes_of(self._scaled(self._canvas, scaled_size)), left, top, self._size))
 
 
 class Procedural(Composed):

@@ -107,3 +107,17 @@ def test_the_writer_can_carry_an_aac_audio_stream_next_to_the_video(tmp_path: Pa
     assert top_level_boxes(Path(path).read_bytes()).index("moov") < top_level_boxes(
         Path(path).read_bytes()
     ).index("mdat")
+
+
+def test_frames_carrying_their_source_time_base_are_timed_by_the_output_rate(tmp_path: Path) -> None:
+    path = str(tmp_path / "rebased.mp4")
+    writer = Mp4Writer(path, (320, 180), 24, "libx264")
+    for _ in range(48):
+        picture = to_frame(solid((320, 180), BLACK_YUV))
+        picture.time_base = Fraction(1, 12288)
+        writer.write(picture)
+    writer.finish()
+
+    assert len(decoded_frames(path)) == 48
+    with av.open(path) as container:
+        assert abs(container.duration / av.time_base - 2.0) <= 1 / 24

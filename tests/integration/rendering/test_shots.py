@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from PIL import Image, ImageDraw
 
 from adapters.rendering import AnimaticRenderer
@@ -157,3 +158,38 @@ async def test_a_scene_with_nothing_assigned_moves_in_the_brand_colours(renderer
             assert int(np.argmax(mean)) == channel
             target = np.array([int(brand[i : i + 2], 16) for i in (1, 3, 5)])
             assert float(np.linalg.norm(mean - target)) < 70
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (640, 360), (1920, 1080)])
+async def test_footage_of_the_output_ratio_plays_at_its_own_frame_rate(
+    renderer: AnimaticRenderer, blobs: FakeBlobStore, size: tuple[int, int]
+) -> None:
+    red, green = (220, 30, 30), (30, 200, 30)
+    source = clip([red] * 25 + [green] * 25, fps=25, size=size)
+    visual = RenderAsset("clip", blobs.add(source), "video", "video/mp4", *size, 2.0)
+    video = await renderer.render(one_scene("wide", visual, duration=2.0), nothing, never)
+
+    frames = rgb_frames(video.path)
+    dominant = ["rgb"[int(np.argmax(frame.reshape(-1, 3).mean(axis=0)))] for frame in frames]
+    assert dominant == ["r"] * 10 + ["g"] * 10
+
+
+async def test_a_dissolve_between_two_clips_mixes_them_then_plays_the_second(
+    renderer: AnimaticRenderer, blobs: FakeBlobStore
+) -> None:
+    red, green, blue = (220, 30, 30), (30, 200, 30), (30, 30, 220)
+    first = RenderAsset("one", blobs.add(clip([red] * 20, fps=10)), "video", "video/mp4", 320, 240, 2.0)
+    second = RenderAsset("two", blobs.add(clip([green] * 10 + [blue] * 10, fps=10)), "video", "video/mp4")
+    scenes = (
+        RenderScene(1, 2.0, "d", "", "wide", "dissolve", first),
+        RenderScene(2, 2.0, "d", "", "wide", "cut", second),
+    )
+    video = await renderer.render(RenderRequest("job", scenes), nothing, never)
+
+    frames = rgb_frames(video.path)
+    means = [frame.reshape(-1, 3).mean(axis=0) for frame in frames]
+    assert len(frames) == 40
+    assert means[20][0] > 60
+    assert means[20][1] > 60
+    assert [int(np.argmax(mean)) for mean in means[24:30]] == [1] * 6
+    assert [int(np.argmax(mean)) for mean in means[31:40]] == [2] * 9
