@@ -36,19 +36,13 @@ class Palette:
     @classmethod
     def from_brand(cls, colours: Sequence[str]) -> Palette:
         """Primary = first brand colour, discs in the second (and third); defaults when absent."""
-        primary = parse_colour(colours[0] if colours else None)
         if not colours:
-            return cls(DEFAULT_BACKGROUND, DEFAULT_SECONDARY, _mix(DEFAULT_SECONDARY, (255, 255, 255), 0.4))
-        secondary = (
-            parse_colour(colours[1], _mix(primary, (255, 255, 255), 0.35))
-            if len(colours) > 1
-            else (_mix(primary, (255, 255, 255), 0.35))
-        )
-        accent = (
-            parse_colour(colours[2], _mix(secondary, (255, 255, 255), 0.4))
-            if len(colours) > 2
-            else (_mix(secondary, (255, 255, 255), 0.4))
-        )
+            return cls(DEFAULT_BACKGROUND, DEFAULT_SECONDARY, _lighter(DEFAULT_SECONDARY, 0.4))
+        primary = parse_colour(colours[0])
+        secondary = _lighter(primary, 0.35)
+        secondary = parse_colour(colours[1], secondary) if len(colours) > 1 else secondary
+        accent = _lighter(secondary, 0.4)
+        accent = parse_colour(colours[2], accent) if len(colours) > 2 else accent
         return cls(primary, secondary, accent)
 
 
@@ -101,6 +95,10 @@ class ProceduralBackground:
             width * (0.5 + 0.42 * math.sin(angle)),
             height * (0.5 + 0.38 * math.cos(1.3 * angle + number)),
         )
+
+
+def _lighter(colour: RGB, share: float) -> RGB:
+    return _mix(colour, (255, 255, 255), share)
 
 
 def _mix(colour: RGB, other: RGB, share: float) -> RGB:
