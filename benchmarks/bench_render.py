@@ -1,4 +1,8 @@
-"""Animatic render speed: a 30 s 16:9 storyboard of 5 scenes, rendered 3 times.
+"""Offline-default render speed: a 30 s 16:9 storyboard of 5 scenes, rendered 3 times.
+
+Three scenes have nothing assigned (procedural brand backgrounds), two show 1920x1080
+photos moved by their shot type (push-in, pan); captions on every scene and the call to
+action over the last.
 
 Run: ``uv run python benchmarks/bench_render.py``. Prints a markdown table with the
 median wall time, the speed relative to real time (bar: >= 5x on 2 cores), CPU
@@ -55,11 +59,21 @@ def storyboard(blobs: InMemoryBlobStore) -> RenderRequest:
         ("Product hero shot on a plinth", "Light. Fast. Yours.", "fade", second),
         ("Logo end card with the offer", "Shop now at example.com - free returns for 30 days.", "fade", None),
     ]
+    shots = ("establishing", "close-up", "wide", "product", "medium")
     scenes = tuple(
-        RenderScene(number, 6.0, description, script, "medium", transition, visual)
-        for number, (description, script, transition, visual) in enumerate(lines, start=1)
+        RenderScene(number, 6.0, description, script, shot, transition, visual)
+        for number, ((description, script, transition, visual), shot) in enumerate(
+            zip(lines, shots, strict=True), start=1
+        )
     )
-    return RenderRequest("bench", scenes, "16:9", title="Runner", brand_colors=("#0f766e", "#facc15"))
+    return RenderRequest(
+        "bench",
+        scenes,
+        "16:9",
+        title="Runner",
+        brand_colors=("#0f766e", "#facc15"),
+        call_to_action="Shop now at example.com",
+    )
 
 
 class Ticker:
@@ -118,17 +132,18 @@ async def in_process(
         pipeline.SceneJob(
             scene.number,
             scene.duration,
-            scene.description,
             scene.script,
             scene.shot_type,
             scene.transition,
-            scene.visual.type if scene.visual else "title",
+            scene.visual.type if scene.visual else "procedural",
             str(work / scene.visual.blob_id) if scene.visual else None,
         )
         for scene in request.scenes
     )
     output = work / "child.mp4"
-    job = pipeline.RenderJob(scenes, (1280, 720), 24, available_codec(), str(output), request.brand_colors)
+    job = pipeline.RenderJob(
+        scenes, (1280, 720), 24, available_codec(), str(output), request.brand_colors, request.call_to_action
+    )
     started = time.perf_counter()
     with Ticker() as ticker:
         cpu = await asyncio.get_running_loop().run_in_executor(pool, render_in_child, job)

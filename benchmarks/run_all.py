@@ -14,6 +14,7 @@ BENCHMARKS = {
     "http": ["bench_http.py"],
     "lists": ["bench_lists.py"],
     "render": ["bench_render.py"],
+    "composition": ["bench_composition.py"],
     "render-health": ["bench_render_health.py"],
     "assets": ["bench_assets.py"],
     "fanout": ["bench_fanout.py"],

@@ -25,7 +25,12 @@ from .timeline import output_size, scene_ranges
 
 
 class AnimaticRenderer(Renderer):
-    """Renders an animatic MP4 on this machine.
+    """Renders the video MP4 on this machine (the offline default ``Renderer``).
+
+    Each scene shows its assigned footage (looped or cut, cropped to cover the frame),
+    its assigned image moved by the shot type, or a procedural background in the brand
+    colours; its script is the caption, the call to action sits over the last scene.
+    Scene descriptions are never handed to the compositor.
 
     Scene visuals are copied from the blob store to a private temporary folder under
     ``work_dir``; frames are composed and encoded in a worker thread (PyAV and Pillow
@@ -70,7 +75,13 @@ class AnimaticRenderer(Renderer):
             scenes = await self._materialise(request, scratch, cancelled)
             output = scratch / "animatic.mp4"
             job = pipeline.RenderJob(
-                scenes, size, self._fps, self._codec, str(output), request.brand_colors, request.title
+                scenes,
+                size,
+                self._fps,
+                self._codec,
+                str(output),
+                request.brand_colors,
+                request.call_to_action,
             )
             frames = await run_in_worker(self._executor, job, progress, cancelled)
             final, length = await asyncio.to_thread(files.publish, output, self._work_dir, request.job_id)
@@ -87,7 +98,7 @@ class AnimaticRenderer(Renderer):
             if cancelled():
                 raise RenderCancelled("cancelled while fetching scene visuals")
             visual = scene.visual
-            kind, path = "title", None
+            kind, path = "procedural", None
             if visual is not None and visual.type in ("image", "video"):
                 if visual.blob_id not in paths:
                     target = scratch / f"visual-{len(paths)}"
@@ -96,14 +107,7 @@ class AnimaticRenderer(Renderer):
                 kind, path = visual.type, paths[visual.blob_id]
             scenes.append(
                 pipeline.SceneJob(
-                    scene.number,
-                    scene.duration,
-                    scene.description,
-                    scene.script,
-                    scene.shot_type,
-                    scene.transition,
-                    kind,
-                    path,
+                    scene.number, scene.duration, scene.script, scene.shot_type, scene.transition, kind, path
                 )
             )
         return tuple(scenes)

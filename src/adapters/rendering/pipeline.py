@@ -1,4 +1,9 @@
-"""The blocking part of a render: compose every frame and encode it (runs in a worker thread)."""
+"""The blocking part of a render: compose every frame and encode it (runs in a worker thread).
+
+On screen: each scene's visual (footage, a moving image or a procedural background),
+its script as a caption, and the call to action over the last scene. A scene's
+description is not part of the job at all, so it cannot reach a frame.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,17 @@ import threading
 from collections.abc import Callable, Sequence
 
 import attrs
-from PIL import Image
 
 from v3core.ports.renderer import RenderCancelled
 
+from . import motion
+from .clips import ClipSource
 from .encoder import Mp4Writer
-from .sources import ClipSource, SceneSource, StillSource, to_video_frame
+from .frames import BLACK_YUV, Overlay, Planes, blend, solid, to_frame
+from .procedural import Palette, ProceduralBackground
+from .sources import MovingImage, Procedural, SceneSource
 from .timeline import Boundary, boundaries, scene_ranges
-from .visuals import caption_band, fitted_image, parse_colour, title_card, with_caption
+from .visuals import caption_band, cta_card, fitted_image, parse_colour
 
 Emit = Callable[[int, str], None]
 """``(scenes_done, message)`` sent back to the event loop."""
@@ -21,15 +29,14 @@ Emit = Callable[[int, str], None]
 
 @attrs.frozen
 class SceneJob:
-    """One scene with its visual already on local disk (``path`` None = title card)."""
+    """One scene with its visual already on local disk (``path`` None = procedural background)."""
 
     number: int
     duration: float
-    description: str
     script: str
     shot_type: str
     transition: str
-    kind: str = "title"  # "image" | "video" | "title"
+    kind: str = "procedural"  # "image" | "video" | "procedural"
     path: str | None = None
 
 
@@ -43,7 +50,7 @@ class RenderJob:
     codec: str
     output: str
     brand_colors: tuple[str, ...] = ()
-    title: str = ""
+    call_to_action: str = ""
 
 
 def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
@@ -52,21 +59,30 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
         raise RenderCancelled("render cancelled before it started")
     ranges = scene_ranges([scene.duration for scene in job.scenes], job.fps)
     drawn = boundaries(ranges, [scene.transition for scene in job.scenes], job.fps)
-    sources: list[SceneSource] = []
+    spans = _spans(ranges, drawn)
+    sources: dict[int, SceneSource] = {}
     writer = Mp4Writer(job.output, job.size, job.fps, job.codec)
+    black = solid(job.size, BLACK_YUV)
+
+    def source(index: int) -> SceneSource:
+        if index not in sources:
+            sources[index] = _source(job, index, ranges[index][1] - ranges[index][0])
+        return sources[index]
+
     try:
-        sources.extend(_source(job, scene) for scene in job.scenes)
-        black = Image.new("RGB", job.size, (0, 0, 0))
         for index, (start, end) in enumerate(ranges):
             for frame_index in range(start, end):
                 if stop.is_set():
                     raise RenderCancelled(f"render stopped at frame {frame_index}")
                 window = _window(drawn, frame_index)
+                if window is not None and window.first == frame_index and window.after is not None:
+                    source(window.before).hold()
                 if window is None:
-                    writer.write(sources[index].frame(frame_index - start))
+                    writer.write(source(index).frame(frame_index - start))
                 else:
-                    picture = _blend(window, frame_index, ranges, sources, black)
-                    writer.write(to_video_frame(picture))
+                    writer.write(to_frame(_blend(window, frame_index, ranges, source, black)))
+                for finished in [i for i in sources if spans[i][1] <= frame_index + 1]:
+                    sources.pop(finished).close()
             if index + 1 < len(ranges):
                 emit(index + 1, f"scene {job.scenes[index].number} rendered")
         writer.finish()
@@ -74,24 +90,38 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
         writer.abort()
         raise
     finally:
-        for source in sources:
-            source.close()
+        for opened in sources.values():
+            opened.close()
     emit(len(ranges), f"scene {job.scenes[-1].number} rendered; video complete")
     return writer.frames
 
 
-def _source(job: RenderJob, scene: SceneJob) -> SceneSource:
-    width, height = job.size
-    caption = caption_band(scene.script, width, height)
+def _source(job: RenderJob, index: int, frames: int) -> SceneSource:
+    scene = job.scenes[index]
+    last = index == len(job.scenes) - 1
+    placed = (
+        caption_band(scene.script, job.size, job.brand_colors),
+        cta_card(job.call_to_action, job.size, job.brand_colors) if last else None,
+    )
+    overlays = [Overlay(*picture) for picture in placed if picture is not None]
     if scene.kind == "video" and scene.path is not None:
-        return ClipSource(scene.path, job.size, job.fps, caption)
+        return ClipSource(scene.path, job.size, job.fps, overlays)
     if scene.kind == "image" and scene.path is not None:
         background = parse_colour(job.brand_colors[0] if job.brand_colors else None)
-        return StillSource(with_caption(fitted_image(scene.path, job.size, background), caption))
-    label = " · ".join(part for part in (job.title.strip(), f"Scene {scene.number}", scene.shot_type) if part)
-    return StillSource(
-        with_caption(title_card(job.size, scene.description, label, job.brand_colors), caption)
-    )
+        picture = fitted_image(scene.path, motion.canvas_size(job.size), background)
+        return MovingImage(picture, job.size, frames, motion.move_for(scene.shot_type), overlays)
+    palette = Palette.from_brand(job.brand_colors)
+    return Procedural(ProceduralBackground(palette, job.size, job.fps, index + 1), overlays)
+
+
+def _spans(ranges: Sequence[tuple[int, int]], drawn: Sequence[Boundary]) -> list[tuple[int, int]]:
+    """The frames each scene's source is needed for: its own plus transitions into and out of it."""
+    spans = [list(span) for span in ranges]
+    for boundary in drawn:
+        spans[boundary.before][1] = max(spans[boundary.before][1], boundary.last)
+        if boundary.after is not None:
+            spans[boundary.after][0] = min(spans[boundary.after][0], boundary.first)
+    return [(first, last) for first, last in spans]
 
 
 def _window(drawn: Sequence[Boundary], frame_index: int) -> Boundary | None:
@@ -105,17 +135,18 @@ def _blend(
     boundary: Boundary,
     frame_index: int,
     ranges: Sequence[tuple[int, int]],
-    sources: Sequence[SceneSource],
-    black: Image.Image,
-) -> Image.Image:
+    source: Callable[[int], SceneSource],
+    black: Planes,
+) -> Planes:
     step = frame_index - boundary.first
     half = boundary.half
-    outgoing = sources[boundary.before].picture(frame_index - ranges[boundary.before][0])
+    outgoing = source(boundary.before).planes(frame_index - ranges[boundary.before][0])
     if boundary.after is None:
-        return Image.blend(outgoing, black, (step + 1) / (half + 1))
-    incoming = sources[boundary.after].picture(frame_index - ranges[boundary.after][0])
+        return blend(outgoing, black, (step + 1) / (half + 1))
     if boundary.kind == "dissolve":
-        return Image.blend(outgoing, incoming, (step + 1) / (2 * half + 1))
+        incoming = source(boundary.after).planes(frame_index - ranges[boundary.after][0])
+        return blend(outgoing, incoming, (step + 1) / (2 * half + 1))
     if step < half:
-        return Image.blend(outgoing, black, (step + 1) / (half + 1))
-    return Image.blend(black, incoming, (step - half + 1) / (half + 1))
+        return blend(outgoing, black, (step + 1) / (half + 1))
+    incoming = source(boundary.after).planes(frame_index - ranges[boundary.after][0])
+    return blend(black, incoming, (step - half + 1) / (half + 1))

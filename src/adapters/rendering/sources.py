@@ -1,34 +1,36 @@
-"""What a scene shows frame by frame: a still (image or title card) or a looping clip."""
+"""What a scene shows frame by frame: a moving image, footage, or a procedural background.
+
+Every source yields yuv420p frames of the output size with the scene's overlays
+(caption, call to action) already drawn; a frame is composed only when its picture
+changes and the same frame object is handed out again otherwise.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Protocol, cast
+from collections.abc import Sequence
+from typing import Protocol
 
 import av
 from PIL import Image
 
-from v3core.errors import UnsupportedMediaType
-
-from .visuals import with_caption
-
-Caption = tuple[Image.Image, int] | None
-
-
-def to_video_frame(picture: Image.Image) -> av.VideoFrame:
-    """An RGB picture as a yuv420p frame ready for the encoder."""
-    return cast(av.VideoFrame, av.VideoFrame.from_image(picture)).reformat(format="yuv420p")  # type: ignore[no-untyped-call]
+from . import motion
+from .frames import Overlay, Planes, Scaler, crop, from_picture, planes_of, to_frame
+from .procedural import ProceduralBackground
 
 
 class SceneSource(Protocol):
-    """Pictures of one scene by frame index relative to its start (may run past either end)."""
-
-    def picture(self, index: int) -> Image.Image:
-        """The RGB picture shown at ``index`` (to blend in transitions)."""
-        ...
+    """Frames of one scene by index relative to its start (may run past either end)."""
 
     def frame(self, index: int) -> av.VideoFrame:
-        """The encoder-ready frame shown at ``index``."""
+        """The encoder-ready frame shown at ``index`` (do not modify it)."""
+        ...
+
+    def planes(self, index: int) -> Planes:
+        """The same picture as planes (to blend in transitions; do not modify them)."""
+        ...
+
+    def hold(self) -> None:
+        """From now on show the current picture again instead of decoding further (see ``ClipSource``)."""
         ...
 
     def close(self) -> None:
@@ -36,96 +38,82 @@ class SceneSource(Protocol):
         ...
 
 
-class StillSource:
-    """The same composed picture for every frame, converted for the encoder once."""
+class Composed:
+    """Caches the composed frame: subclasses say which picture an index shows and draw it."""
 
-    def __init__(self, picture: Image.Image) -> None:
-        self._picture = picture
+    def __init__(self, overlays: Sequence[Overlay]) -> None:
+        self._overlays = tuple(overlays)
+        self._key: object = None
         self._frame: av.VideoFrame | None = None
 
-    def picture(self, index: int) -> Image.Image:
-        return self._picture
-
     def frame(self, index: int) -> av.VideoFrame:
-        if self._frame is None:
-            self._frame = to_video_frame(self._picture)
+        key = self._key_for(index)
+        if self._frame is None or key != self._key:
+            composed = self._draw(index)
+            planes = planes_of(composed)
+            for overlay in self._overlays:
+                overlay.apply(planes)
+            self._frame, self._key = composed, key
         return self._frame
+
+    def planes(self, index: int) -> Planes:
+        return planes_of(self.frame(index))
+
+    def hold(self) -> None:
+        """Nothing to release by default: drawn pictures keep moving."""
 
     def close(self) -> None:
         self._frame = None
 
+    def _key_for(self, index: int) -> object:
+        return index
 
-class ClipSource:
-    """A video asset decoded in order, scaled to cover the frame, looped to fill the scene."""
+    def _draw(self, index: int) -> av.VideoFrame:
+        """A NEW frame (never one shared with a decoder or a cache) showing ``index``."""
+        raise NotImplementedError
 
-    def __init__(self, path: str, size: tuple[int, int], fps: int, caption: Caption) -> None:
+
+class MovingImage(Composed):
+    """A still image animated by the scene's shot type (see ``motion``); never frozen.
+
+    The image is prepared once at ``motion.MAX_ZOOM`` x the output size; each frame
+    scales it down to the current zoom with swscale and cuts the window out.
+    """
+
+    def __init__(
+        self,
+        picture: Image.Image,
+        size: tuple[int, int],
+        frames: int,
+        move: motion.Move,
+        overlays: Sequence[Overlay],
+    ) -> None:
+        super().__init__(overlays)
+        self._canvas = from_picture(picture)
+        self._scaled = Scaler()
         self._size = size
-        self._fps = fps
-        self._caption = caption
-        self._decoded = _looped_frames(path)
-        self._upcoming: tuple[float, av.VideoFrame] | None = None
-        self._picture: Image.Image | None = None
-        self._frame: av.VideoFrame | None = None
+        self._frames = max(1, frames - 1)
+        self._move = move
 
-    def picture(self, index: int) -> Image.Image:
-        self._advance(max(0, index) / self._fps)
-        assert self._picture is not None
-        return self._picture
+    def _key_for(self, index: int) -> object:
+        return motion.window(self._move.at(index / self._frames), self._canvas_size, self._size)
 
-    def frame(self, index: int) -> av.VideoFrame:
-        picture = self.picture(index)
-        if self._frame is None:
-            self._frame = to_video_frame(picture)
-        return self._frame
+    @property
+    def _canvas_size(self) -> tuple[int, int]:
+        return self._canvas.width, self._canvas.height
 
-    def close(self) -> None:
-        self._decoded.close()
-
-    def _advance(self, seconds: float) -> None:
-        chosen: av.VideoFrame | None = None
-        while True:
-            if self._upcoming is None:
-                self._upcoming = next(self._decoded)
-            at, decoded = self._upcoming
-            if at > seconds + 1e-6 and (chosen is not None or self._picture is not None):
-                break
-            chosen, self._upcoming = decoded, None
-        if chosen is not None:
-            self._picture = with_caption(_cover(chosen, self._size), self._caption)
-            self._frame = None
+    def _draw(self, index: int) -> av.VideoFrame:
+        framing = self._move.at(index / self._frames)
+        scaled_size, (left, top) = motion.window(framing, self._canvas_size, self._size)
+        return to_frame(crop(planes_of(self._scaled(self._canvas, scaled_size)), left, top, self._size))
 
 
-def _cover(decoded: av.VideoFrame, size: tuple[int, int]) -> Image.Image:
-    width, height = size
-    scale = max(width / decoded.width, height / decoded.height)
-    scaled_w = max(width, round(decoded.width * scale))
-    scaled_h = max(height, round(decoded.height * scale))
-    scaled = decoded.reformat(width=scaled_w, height=scaled_h, format="rgb24")
-    picture = cast(Image.Image, scaled.to_image())  # type: ignore[no-untyped-call]
-    left, top = (scaled_w - width) // 2, (scaled_h - height) // 2
-    return picture.crop((left, top, left + width, top + height))
+class Procedural(Composed):
+    """A procedural motion background (a new picture every frame)."""
 
+    def __init__(self, background: ProceduralBackground, overlays: Sequence[Overlay]) -> None:
+        super().__init__(overlays)
+        self._background = background
 
-def _looped_frames(path: str) -> Generator[tuple[float, av.VideoFrame], None, None]:
-    """Decoded frames with their time from the clip start, restarting at the end forever."""
-    offset = 0.0
-    while True:
-        count, last, step = 0, 0.0, 1 / 24
-        try:
-            with av.open(path) as container:
-                stream = container.streams.video[0]
-                stream.thread_type = "AUTO"
-                if stream.average_rate:
-                    step = 1 / float(stream.average_rate)
-                first: float | None = None
-                for decoded in container.decode(stream):
-                    at = decoded.time if decoded.time is not None else count * step
-                    first = at if first is None else first
-                    last = at - first
-                    count += 1
-                    yield offset + last, decoded
-        except (av.FFmpegError, IndexError) as error:
-            raise UnsupportedMediaType(f"video asset cannot be decoded: {error}") from error
-        if count == 0:
-            raise UnsupportedMediaType("video asset has no frames")
-        offset += last + step
+    def _draw(self, index: int) -> av.VideoFrame:
+        return self._background.frame(index)

@@ -1,4 +1,4 @@
-"""Frame-exact timing of an animatic: scene frame ranges, output size and transitions.
+"""Frame-exact timing of a video: scene frame ranges, output size and transitions.
 
 Pure arithmetic, no media libraries, so the rules are easy to read and test.
 """
@@ -15,10 +15,10 @@ from v3core.errors import ErrorDetail, ValidationFailed
 SIZES: dict[str, tuple[int, int]] = {
     "16:9": (1280, 720),
     "9:16": (720, 1280),
-    "1:1": (720, 720),
-    "4:5": (720, 900),
+    "1:1": (1080, 1080),
+    "4:5": (1080, 1350),
 }
-"""Default output size per aspect ratio (even dimensions, as yuv420p needs)."""
+"""Default output size per aspect ratio (SPEC §8 "Encoding"; even sides, as yuv420p needs)."""
 
 TRANSITION_KINDS: dict[str, str] = {
     "cut": "cut",

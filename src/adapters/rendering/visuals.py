@@ -1,4 +1,4 @@
-"""Still pictures of an animatic drawn with Pillow: fitted images, title cards, captions."""
+"""Pictures drawn with Pillow: images fitted to the frame, the caption and the call to action."""
 
 from __future__ import annotations
 
@@ -110,7 +110,11 @@ def clip_lines(lines: Sequence[str], limit: int) -> list[str]:
 
 
 def fitted_image(path: str, size: tuple[int, int], background: tuple[int, int, int]) -> Image.Image:
-    """The image at ``path`` scaled to cover ``size`` and centre-cropped, as RGB."""
+    """The image at ``path`` scaled to cover ``size`` and centre-cropped, as RGB.
+
+    JPEGs are decoded at a reduced scale when they are much larger than ``size``
+    (``draft``), so a huge photo is never held at full resolution.
+    """
     try:
         with Image.open(path) as source:
             source.draft("RGB", size)
@@ -120,77 +124,70 @@ def fitted_image(path: str, size: tuple[int, int], background: tuple[int, int, i
                 flat = Image.new("RGBA", picture.size, (*background, 255))
                 picture = Image.alpha_composite(flat, picture)
             picture = picture.convert("RGB")
-            return ImageOps.fit(picture, size, Image.Resampling.BILINEAR)
+            return ImageOps.fit(picture, size, Image.Resampling.BICUBIC)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         raise UnsupportedMediaType(f"image asset cannot be decoded: {error}") from error
 
 
-def title_card(size: tuple[int, int], description: str, label: str, colours: Sequence[str]) -> Image.Image:
-    """A card in the brand colour with the scene description in large type."""
-    background = parse_colour(colours[0] if colours else None)
-    accent = (
-        parse_colour(colours[1], text_colour(background)) if len(colours) > 1 else text_colour(background)
-    )
-    width, height = size
-    card = Image.new("RGB", size, background)
-    draw = ImageDraw.Draw(card)
-    unit = min(width, height)
-    margin = unit // 12
-    draw.rectangle((margin, margin, margin + unit // 8, margin + max(2, unit // 120)), fill=accent)
-    label_font = font(unit // 30)
-    label_line = clip_lines(wrap(printable(label), label_font, width - 2 * margin), 1)
-    draw.text((margin, margin + unit // 40), "".join(label_line), font=label_font, fill=accent)
-    _draw_block(
-        draw,
-        description,
-        (margin, height // 5, width - margin, height * 2 // 3),
-        unit,
-        text_colour(background),
-    )
-    return card
+Placed = tuple[Image.Image, int, int]
+"""An RGBA picture and the even (left, top) where it goes on the frame."""
 
 
-def _draw_block(
-    draw: ImageDraw.ImageDraw,
-    text: str,
-    box: tuple[int, int, int, int],
-    unit: int,
-    fill: tuple[int, int, int],
-) -> None:
-    left, top, right, bottom = box
-    for size in (unit // 14, unit // 18, unit // 24, unit // 32):
-        face = font(size)
-        lines = wrap(printable(text), face, right - left)
-        if len(lines) * size * 1.3 <= bottom - top:
-            break
-    lines = clip_lines(lines, max(1, int((bottom - top) / (size * 1.3))))
-    for row, line in enumerate(lines):
-        draw.text((left, top + int(row * size * 1.3)), line, font=face, fill=fill)
+def caption_band(script: str, size: tuple[int, int], colours: Sequence[str] = ()) -> Placed | None:
+    """The script as a caption near the bottom: white text with a shadow on a translucent band.
 
-
-def caption_band(script: str, width: int, height: int) -> tuple[Image.Image, int] | None:
-    """The script as a boxed, shadowed caption (RGBA) and the y where it goes; None when empty."""
+    A thin line in the first brand colour tops the band. At most 3 lines (ellipsis);
+    None when there is nothing printable to show.
+    """
     if not printable(script).strip():
         return None
+    width, height = size
     unit = min(width, height)
-    size = max(14, unit // 22)
-    face = font(size)
-    pad = size // 2
+    text_size = max(14, unit // 22)
+    face = font(text_size)
+    pad = text_size // 2
     lines = clip_lines(wrap(printable(script), face, width - 4 * pad), 3)
-    line_height = int(size * 1.3)
+    line_height = int(text_size * 1.3)
     band = Image.new("RGBA", (width, len(lines) * line_height + 2 * pad), (0, 0, 0, 150))
     draw = ImageDraw.Draw(band)
+    accent = parse_colour(colours[0]) if colours else None
+    if accent is not None:
+        draw.rectangle((0, 0, width, max(2, unit // 180)), fill=(*accent, 255))
     for row, line in enumerate(lines):
         x = (width - face.getlength(line)) / 2
         y = pad + row * line_height
         draw.text((x + 2, y + 2), line, font=face, fill=(0, 0, 0, 255))
         draw.text((x, y), line, font=face, fill=(255, 255, 255, 255))
-    return band, height - band.height - height // 24
+    return band, 0, _even(height - band.height - height // 24)
 
 
-def with_caption(picture: Image.Image, caption: tuple[Image.Image, int] | None) -> Image.Image:
-    """``picture`` with the caption band pasted over it (in place; returns it)."""
-    if caption is not None:
-        band, top = caption
-        picture.paste(band, (0, top), band)
-    return picture
+def cta_card(text: str, size: tuple[int, int], colours: Sequence[str]) -> Placed | None:
+    """The call to action as a rounded button in the brand colours, centred above the caption.
+
+    Filled with the second brand colour (the first when there is one), the text in
+    white or near-black, whichever reads on it; at most 2 lines. None when empty.
+    """
+    if not printable(text).strip():
+        return None
+    width, height = size
+    unit = min(width, height)
+    fill = parse_colour(colours[1] if len(colours) > 1 else (colours[0] if colours else None))
+    ink = text_colour(fill)
+    text_size = max(16, unit // 14)
+    face = font(text_size)
+    pad = text_size * 2 // 3
+    lines = clip_lines(wrap(printable(text), face, int(width * 0.8) - 2 * pad), 2)
+    line_height = int(text_size * 1.25)
+    box_w = int(max(face.getlength(line) for line in lines)) + 2 * pad
+    box_h = len(lines) * line_height + 2 * pad - (line_height - text_size)
+    card = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(card)
+    draw.rounded_rectangle((0, 0, box_w - 1, box_h - 1), radius=pad, fill=(*fill, 240))
+    for row, line in enumerate(lines):
+        x = (box_w - face.getlength(line)) / 2
+        draw.text((x, pad + row * line_height), line, font=face, fill=(*ink, 255))
+    return card, _even((width - box_w) // 2), _even(int(height * 0.42) - box_h // 2)
+
+
+def _even(value: int) -> int:
+    return max(0, value - value % 2)
