@@ -27,7 +27,7 @@ def database_at_head(database_url: str) -> bool:
     path = sqlite_file(database_url)
     if path is not None and not path.exists():
         return False
-    engine = sa.create_engine(sync_url(database_url), poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(sync_url(database_url), poolclass=sa.pool.NullPool, hide_parameters=True)
     try:
         with engine.connect() as connection:
             found = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
