@@ -21,8 +21,8 @@ from entrypoints.demo import demo
 from entrypoints.settings import Settings
 from entrypoints.startup_failures import configured_database_url, explain
 from entrypoints.storage import MEMORY_URL, prepare_database
-from v3core.redaction import redact_url
 from v3core.errors import DomainError
+from v3core.redaction import redact_url
 from v3core.services.accounts import (
     CreateUserCommand,
     IssueApiKeyCommand,

@@ -46,7 +46,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, st
     for name, (args, url, env) in CASES.items():
         data_dir = tmp_path_factory.mktemp("startup")
         environment = {**base, "DATABASE_URL": url, "DATA_DIR": str(data_dir), **env}
-        running[name] = subprocess.Popen(  # noqa: S603 - our own executable
+        running[name] = subprocess.Popen(
             [V3, *args], env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     outcome = {}
