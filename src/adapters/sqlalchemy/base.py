@@ -21,7 +21,7 @@ from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.fastread import all_rows, first_row
-from adapters.sqlalchemy.outages import unavailable
+from adapters.sqlalchemy.outages import driver_reason, unavailable
 from v3core.errors import Conflict
 from v3core.ports.storage import Page, PageRequest
 
@@ -36,7 +36,8 @@ FAILED = (
 
 
 def _conflict(error: sa.exc.IntegrityError) -> Conflict:
-    return Conflict(f"the change breaks a database constraint: {error.orig}")
+    # the first line only: PostgreSQL's DETAIL line quotes the offending values
+    return Conflict(f"the change breaks a database constraint: {driver_reason(error.orig)}")
 
 
 class _Health:
