@@ -10,6 +10,7 @@ from adapters.rendering.animatic import AnimaticRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
+from adapters.tasks.leases import PostgresJobLeases
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -86,13 +87,15 @@ AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"
 
 def make_task_runner(settings: Settings) -> AnyTaskRunner:
     """``TASK_RUNNER``: in-process (planning bounded by ``WORKER_CONCURRENCY``, one render at a
-    time) or procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
+    time; on PostgreSQL, job leases let several ``v3 serve`` processes share the work) or
+    procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
     if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
         from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
         return ProcrastinateTaskRunner(settings.database_url)
+    leases = PostgresJobLeases(settings.database_url) if settings.is_postgresql else None
     return InProcessTaskRunner(
-        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}
+        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}, leases=leases
     )
 
 
@@ -108,8 +111,9 @@ def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactor
 
 
 async def start_background_work(runner: AnyTaskRunner, resume: ResumeUnfinishedJobs) -> None:
-    """At ``v3 serve`` start. In-process: resubmit what the previous process left unfinished
-    (it was the only process), then every minute anything unfinished without a task here.
+    """At ``v3 serve`` start. In-process: resubmit what is unfinished, then every minute anything
+    unfinished without a task here (on PostgreSQL, job leases make each step run in one of
+    several serving processes; SQLite is served by one process).
     Queue engine: open the queue; ``v3 worker`` does recovery."""
     if not isinstance(runner, InProcessTaskRunner):
         await runner.open()

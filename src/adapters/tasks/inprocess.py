@@ -7,6 +7,10 @@ pending or processing, which is safe because each step checks the job's status f
 While serving, ``watch`` runs the same scan periodically for jobs with no task here (a
 step whose failure could not even be recorded).
 
+Several serving processes on one PostgreSQL share the work through ``leases``: a step runs
+only where its job's lease was claimed (``adapters.tasks.leases``), so resuming unfinished
+jobs at start-up and the periodic scan never run one step in two processes.
+
 A step that meets a database outage (``StorageUnavailable``) is retried with exponential
 backoff and jitter (tenacity) until the database is back; its concurrency slot and job
 lock are released while it waits.
@@ -20,6 +24,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
+from adapters.tasks.leases import JobLeases, LocalJobLeases
 from v3core.errors import StorageUnavailable
 from v3core.ports.tasks import TaskKind, TaskRunner
 
@@ -50,9 +55,11 @@ class InProcessTaskRunner(TaskRunner):
         self,
         limits: Mapping[TaskKind, int] | None = None,
         outage_backoff: tuple[float, float] = OUTAGE_BACKOFF,
+        leases: JobLeases | None = None,
     ) -> None:
         limits = limits or {TaskKind.PLAN_STORYBOARD: 32, TaskKind.RENDER_VIDEO: 1}
         self._outage_backoff = outage_backoff
+        self._leases = leases or LocalJobLeases()
         self._limits = {kind: asyncio.Semaphore(limits.get(kind, 1)) for kind in TaskKind}
         self._handler: TaskHandler | None = None
         self._running: dict[str, set[asyncio.Task[None]]] = {}
@@ -103,6 +110,7 @@ class InProcessTaskRunner(TaskRunner):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._leases.close()
 
     @property
     def running(self) -> int:
@@ -132,7 +140,13 @@ class InProcessTaskRunner(TaskRunner):
             raise RuntimeError("InProcessTaskRunner.bind() was not called")
         lock = self._job_locks.setdefault(job_id, asyncio.Lock())
         async with self._limits[kind], lock:
-            await self._handler(kind, job_id)
+            if not await self._leases.claim(kind, job_id):
+                log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
+                return
+            try:
+                await self._handler(kind, job_id)
+            finally:
+                await self._leases.release(kind, job_id)
 
     def _forget(self, job_id: str, task: asyncio.Task[None]) -> None:
         tasks = self._running.get(job_id)
