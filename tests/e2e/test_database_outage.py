@@ -125,3 +125,19 @@ async def test_a_write_to_a_sqlite_database_locked_past_its_busy_timeout_answers
             assert_unavailable(await api.client.post("/api/v3/clients", json={"name": "A"}, headers=api.key))
         written = await api.client.post("/api/v3/clients", json={"name": "A"}, headers=api.key)
         assert written.status_code == 201, written.text
+
+
+async def test_the_openapi_document_lists_503_with_retry_after_where_the_database_is_used(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    async for api in _serve(sqlite_url, tmp_path):
+        document: dict[str, Any] = (await api.client.get("/schema/openapi.json")).json()
+    for path, method in [
+        ("/api/v3/jobs/{job_id}", "get"),
+        ("/api/v3/clients", "post"),
+        ("/api/v3/auth/login", "post"),
+    ]:
+        unavailable = document["paths"][path][method]["responses"]["503"]
+        assert unavailable["content"]["application/json"]["schema"]["$ref"].endswith("/Failure")
+        assert unavailable["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    assert "503" not in document["paths"]["/api/v3/health"]["get"]["responses"]

@@ -93,6 +93,8 @@ class InProcessTaskRunner(TaskRunner):
             await asyncio.sleep(every)
             try:
                 await reconcile()
+            except StorageUnavailable as error:
+                log.warning("the periodic scan for unfinished jobs met a database outage (%s)", error.reason)
             except Exception:
                 log.exception("the periodic scan for unfinished jobs failed; trying again later")
 
