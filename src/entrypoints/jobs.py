@@ -10,7 +10,6 @@ from adapters.rendering.animatic import AnimaticRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
-from adapters.tasks.leases import PostgresJobLeases
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -93,7 +92,11 @@ def make_task_runner(settings: Settings) -> AnyTaskRunner:
         from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
         return ProcrastinateTaskRunner(settings.database_url)
-    leases = PostgresJobLeases(settings.database_url) if settings.is_postgresql else None
+    leases = None
+    if settings.is_postgresql:
+        from adapters.tasks.pg_leases import PostgresJobLeases
+
+        leases = PostgresJobLeases(settings.database_url)
     return InProcessTaskRunner(
         {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}, leases=leases
     )

@@ -21,12 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
+from typing import TYPE_CHECKING
 
 from adapters.tasks.leases import JobLeases, LocalJobLeases
 from v3core.errors import StorageUnavailable
 from v3core.ports.tasks import TaskKind, TaskRunner
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +130,9 @@ class InProcessTaskRunner(TaskRunner):
             log.exception("task %s for job %s crashed", kind.value, job_id)
 
     async def _retrying_outages(self, *, kind: TaskKind, job_id: str) -> None:
+        # imported on first use: start-up time counts (``v3 serve`` answers /health within 2 s)
+        from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+
         first, longest = self._outage_backoff
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(StorageUnavailable),

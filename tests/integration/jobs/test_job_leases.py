@@ -18,7 +18,7 @@ import pytest
 from dependency_injector import providers
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.tasks.leases import PostgresJobLeases, lease_key
+from adapters.tasks.pg_leases import PostgresJobLeases, lease_key
 from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.settings import Settings
 from tests.integration.jobs.conftest import brief
@@ -102,7 +102,9 @@ async def test_two_serving_processes_resume_the_same_jobs_and_each_step_runs_onc
         await asyncio.gather(close_container(first), close_container(second))
 
     assert statuses == [JobStatus.STORYBOARD_READY] * len(job_ids)
-    assert planner.plans == Counter({f"lease-job-{n}": 1 for n in range(len(job_ids))})
+    ours = {message: count for message, count in planner.plans.items() if message.startswith("lease-job-")}
+    assert ours == {f"lease-job-{n}": 1 for n in range(len(job_ids))}  # (the session database may
+    # hold other tests' unfinished jobs: they are resumed too)
 
 
 async def test_a_lease_goes_to_one_claimer_and_is_free_again_once_released_or_its_process_is_gone(
