@@ -21,7 +21,7 @@ from entrypoints.demo import demo
 from entrypoints.settings import Settings
 from entrypoints.startup_failures import configured_database_url, explain
 from entrypoints.storage import MEMORY_URL, prepare_database
-from v3core.errors import DomainError
+from v3core.errors import DomainError, StorageUnavailable
 from v3core.redaction import redact_url
 from v3core.services.accounts import (
     CreateUserCommand,
@@ -46,6 +46,8 @@ def run_with_container(settings: Settings, work: Callable[[Container], Awaitable
 
     try:
         return asyncio.run(runner())
+    except StorageUnavailable:
+        raise  # explained with the (redacted) database URL by ``V3Group``
     except DomainError as error:
         raise click.ClickException(error.message) from error
 
