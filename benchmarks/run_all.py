@@ -21,6 +21,7 @@ BENCHMARKS = {
     "media-adapters": ["bench_media_adapters.py"],
     "media-fanout": ["bench_media_fanout.py"],
     "blob-refs": ["bench_blob_refs.py"],
+    "outage": ["bench_outage.py"],
 }
 
 

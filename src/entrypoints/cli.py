@@ -19,8 +19,10 @@ import click
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.demo import demo
 from entrypoints.settings import Settings
+from entrypoints.startup_failures import configured_database_url, explain
 from entrypoints.storage import MEMORY_URL, prepare_database
-from v3core.errors import DomainError
+from v3core.errors import DomainError, StorageUnavailable
+from v3core.redaction import redact_url
 from v3core.services.accounts import (
     CreateUserCommand,
     IssueApiKeyCommand,
@@ -44,6 +46,8 @@ def run_with_container(settings: Settings, work: Callable[[Container], Awaitable
 
     try:
         return asyncio.run(runner())
+    except StorageUnavailable:
+        raise  # explained with the (redacted) database URL by ``V3Group``
     except DomainError as error:
         raise click.ClickException(error.message) from error
 
@@ -59,7 +63,23 @@ async def ensure_first_user(container: Container) -> str | None:
     return issued.secret
 
 
-@click.group()
+class V3Group(click.Group):
+    """Start-up failures (settings, database URL, database unreachable) become one line on stderr
+    and exit status 1 instead of a traceback (``entrypoints.startup_failures``)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            message = explain(error, configured_database_url())
+            if message is None:
+                raise
+            raise click.ClickException(message) from None
+
+
+@click.group(cls=V3Group)
 def main() -> None:
     """V3 ad-video platform."""
 
@@ -82,7 +102,7 @@ def serve(host: str, port: int) -> None:
     if settings.database_url.startswith(MEMORY_URL):
         secret = asyncio.run(ensure_first_user(container))
     base = f"http://{host}:{port}"
-    click.echo(f"V3 API on {base}/api/v3  docs: {base}/docs  database: {settings.database_url}")
+    click.echo(f"V3 API on {base}/api/v3  docs: {base}/docs  database: {redact_url(settings.database_url)}")
     if secret:
         click.echo(f"Created user {FIRST_USER_EMAIL}. Its API key (shown once):")
         click.echo(secret)
@@ -128,7 +148,7 @@ def db_upgrade() -> None:
     """Apply every pending migration to DATABASE_URL."""
     settings = Settings()
     prepare_database(settings)
-    click.echo(f"database at the newest schema: {settings.database_url}")
+    click.echo(f"database at the newest schema: {redact_url(settings.database_url)}")
 
 
 @main.group()

@@ -20,6 +20,7 @@ from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
 from entrypoints import assets as asset_wiring
 from entrypoints import jobs as job_wiring
+from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
@@ -238,7 +239,9 @@ async def start_container(container: Container) -> None:
 
 
 def build_container(settings: Settings | None = None) -> Container:
-    """A container for ``settings`` (read from the environment when omitted)."""
+    """A container for ``settings`` (read from the environment when omitted). Log records of the
+    process get their URLs redacted from now on (``entrypoints.log_redaction``)."""
+    log_redaction.install()
     container = Container()
     container.settings.override(providers.Object(settings or Settings()))
     return container

@@ -91,13 +91,19 @@ AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"
 
 def make_task_runner(settings: Settings) -> AnyTaskRunner:
     """``TASK_RUNNER``: in-process (planning bounded by ``WORKER_CONCURRENCY``, one render at a
-    time) or procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
+    time; on PostgreSQL, job leases let several ``v3 serve`` processes share the work) or
+    procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
     if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
         from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
         return ProcrastinateTaskRunner(settings.database_url)
+    leases = None
+    if settings.is_postgresql:
+        from adapters.tasks.pg_leases import PostgresJobLeases
+
+        leases = PostgresJobLeases(settings.database_url)
     return InProcessTaskRunner(
-        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}
+        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}, leases=leases
     )
 
 
@@ -113,8 +119,9 @@ def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactor
 
 
 async def start_background_work(runner: AnyTaskRunner, resume: ResumeUnfinishedJobs) -> None:
-    """At ``v3 serve`` start. In-process: resubmit what the previous process left unfinished
-    (it was the only process), then every minute anything unfinished without a task here.
+    """At ``v3 serve`` start. In-process: resubmit what is unfinished, then every minute anything
+    unfinished without a task here (on PostgreSQL, job leases make each step run in one of
+    several serving processes; SQLite is served by one process).
     Queue engine: open the queue; ``v3 worker`` does recovery."""
     if not isinstance(runner, InProcessTaskRunner):
         await runner.open()

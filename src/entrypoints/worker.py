@@ -123,8 +123,8 @@ def run_worker_command(
     if not queues or not set(queues) <= set(WORK_QUEUES):
         raise click.BadParameter(f"pick among {', '.join(WORK_QUEUES)}", param_hint="--queues")
     concurrency = concurrency or settings.worker_concurrency
+    prepare_database(settings)  # before logging is set up: a failure is one line, not Alembic's chatter
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    prepare_database(settings)
 
     async def main() -> None:
         stop = asyncio.Event()

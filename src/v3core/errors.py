@@ -145,3 +145,26 @@ class BudgetExceeded(DomainError):
     """A step would take a job's actual cost past the brief's ``advanced.maxCost``."""
 
     code = "budget_exceeded"
+
+
+class StorageUnavailable(DomainError):
+    """The database cannot be reached right now (down, restarting, locked for too long).
+
+    Not a verdict on the request: the same work is expected to succeed once storage is
+    back, so callers answer "try again" (HTTP 503 with ``Retry-After``) and background
+    steps are retried, never failed for good. ``reason`` is a short, parameter-free
+    description of what the driver reported (for operators, not for API clients).
+    """
+
+    code = "service_unavailable"
+
+    def __init__(
+        self,
+        message: str = "the database is unavailable; try again shortly",
+        *,
+        reason: str = "",
+        retry_after: float = 5.0,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after = retry_after

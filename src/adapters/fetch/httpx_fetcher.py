@@ -7,7 +7,10 @@
 - redirects are followed by hand, at most ``MAX_REDIRECTS``, each URL re-checked;
 - the body is streamed raw (``Accept-Encoding: identity``: no decompression bombs)
   into the stager, whose cap aborts the download; a ``Content-Length`` already over
-  the cap is refused before reading; one deadline covers the whole download.
+  the cap is refused before reading; one deadline covers the whole download;
+- a URL in an error message or in the asset's ``source_url`` is redacted (userinfo and
+  query values masked: they carry credentials), and so is every log line (see
+  ``entrypoints.log_redaction``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from adapters.fetch.network import GuardedNetworkBackend, Policy, Resolver, syst
 from adapters.fetch.targets import host_allowed, refusal
 from v3core.errors import ForbiddenTarget, PayloadTooLarge, UpstreamError, UpstreamTimeout
 from v3core.ports.blobs import BlobFetcher, FileStager, StagedFile
+from v3core.redaction import redact_url, redact_urls
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -81,25 +85,26 @@ class HttpxBlobFetcher(BlobFetcher):
             async with asyncio.timeout(self._timeout):
                 return await self._follow(target)
         except TimeoutError as exc:
-            raise UpstreamTimeout(f"downloading {url} took longer than {self._timeout:g} s") from exc
+            raise UpstreamTimeout(f"downloading {shown(url)} took longer than {self._timeout:g} s") from exc
         except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(f"downloading {url} timed out ({type(exc).__name__})") from exc
+            raise UpstreamTimeout(f"downloading {shown(url)} timed out ({type(exc).__name__})") from exc
         except httpx.HTTPError as exc:
-            raise UpstreamError(f"downloading {url} failed: {type(exc).__name__}: {exc}") from exc
+            reason = redact_urls(f"{type(exc).__name__}: {exc}")
+            raise UpstreamError(f"downloading {shown(url)} failed: {reason}") from exc
 
     def checked_url(self, url: str | httpx.URL) -> httpx.URL:
         """``url`` parsed, with an http(s) scheme and an allowed host (else ``ForbiddenTarget``)."""
         try:
             parsed = httpx.URL(url)
         except (httpx.InvalidURL, TypeError) as exc:
-            raise ForbiddenTarget(f"not a valid URL: {str(url)[:200]!r}") from exc
+            raise ForbiddenTarget(f"not a valid URL: {shown(url)[:200]!r}") from exc
         if parsed.scheme not in ("http", "https"):
             raise ForbiddenTarget(
                 f"only http and https URLs can be imported, not {parsed.scheme or 'none'!r}"
             )
         host = parsed.raw_host.decode("ascii", "replace")
         if not host:
-            raise ForbiddenTarget(f"the URL has no host: {str(url)[:200]!r}")
+            raise ForbiddenTarget(f"the URL has no host: {shown(url)[:200]!r}")
         if not host_allowed(host.strip("[]"), self._allowed):
             raise ForbiddenTarget(f"host {host!r} is not in ALLOWED_ASSET_DOMAINS")
         return parsed
@@ -117,14 +122,19 @@ class HttpxBlobFetcher(BlobFetcher):
     async def _stage(self, url: httpx.URL, response: httpx.Response) -> StagedFile:
         if response.status_code >= 400 or response.status_code < 200:
             reason = response.reason_phrase or "error"
-            raise UpstreamError(f"the source URL answered {response.status_code} {reason} ({url})")
+            raise UpstreamError(f"the source URL answered {response.status_code} {reason} ({shown(url)})")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._stager.max_size:
             raise PayloadTooLarge(
                 f"the source declares {declared} bytes, over the limit of {self._stager.max_size} bytes"
             )
         staged = await self._stager.stage(response.aiter_raw(), filename=_filename(url))
-        return attrs.evolve(staged, source_url=str(url))
+        return attrs.evolve(staged, source_url=shown(url))
+
+
+def shown(url: str | httpx.URL) -> str:
+    """``url`` as it may appear in a message or be stored: userinfo and query values masked."""
+    return redact_url(str(url))
 
 
 def _filename(url: httpx.URL) -> str | None:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import CursorResult, Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.fastread import all_rows, first_row
+from adapters.sqlalchemy.outages import driver_reason, unavailable
 from v3core.errors import Conflict
 from v3core.ports.storage import Page, PageRequest
 
@@ -35,7 +36,8 @@ FAILED = (
 
 
 def _conflict(error: sa.exc.IntegrityError) -> Conflict:
-    return Conflict(f"the change breaks a database constraint: {error.orig}")
+    # the first line only: PostgreSQL's DETAIL line quotes the offending values
+    return Conflict(f"the change breaks a database constraint: {driver_reason(error.orig)}")
 
 
 class _Health:
@@ -128,7 +130,8 @@ class InlineSqliteTransaction(_Health, Transaction):
     """A SQLite transaction on a synchronous ``engine``, run on the calling thread.
 
     A statement refused because another connection holds the write lock had no effect;
-    it is retried after a growing ``asyncio.sleep`` until ``busy_timeout`` seconds pass.
+    it is retried after a growing ``asyncio.sleep`` until ``busy_timeout`` seconds pass,
+    then ``StorageUnavailable`` is raised (the database is locked by someone else).
     """
 
     dialect = "sqlite"
@@ -198,8 +201,10 @@ class InlineSqliteTransaction(_Health, Transaction):
             try:
                 return work()
             except sa.exc.OperationalError as error:
-                if not _is_busy(error) or time.monotonic() >= deadline:
+                if not _is_busy(error):
                     raise
+                if time.monotonic() >= deadline:
+                    raise unavailable(error.orig) from error
             delay = min(delay * 2, 0.05)
 
 

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from adapters.sqlalchemy.outages import translate_outages
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
@@ -72,8 +74,10 @@ def make_inline_sqlite_engine(database_url: str, **options: Any) -> sa.Engine:
     options.setdefault("pool_size", 8)
     options.setdefault("max_overflow", -1)
     options.setdefault("json_deserializer", msgspec.json.decode)
+    options.setdefault("hide_parameters", True)
     engine = sa.create_engine(url, **options)
     sa.event.listen(engine, "connect", _set_inline_pragmas)
+    translate_outages(engine, busy_is_outage=False)  # InlineSqliteTransaction retries a busy database
     return engine
 
 
@@ -86,14 +90,24 @@ def _set_inline_pragmas(dbapi_connection: Any, record: Any) -> None:
 
 def make_engine(database_url: str, **options: Any) -> AsyncEngine:
     """An async engine for ``database_url``; SQLite connections get WAL, foreign keys,
-    a busy timeout and synchronous=NORMAL; PostgreSQL sessions run in UTC."""
+    a busy timeout and synchronous=NORMAL; PostgreSQL sessions run in UTC. Pooled
+    connections are not pinged before use (a third more CPU per unit of work, see
+    benchmarks/bench_outage.py): after a restart the first use of a dead connection
+    answers ``StorageUnavailable`` and SQLAlchemy discards the whole pool.
+
+    Every engine hides SQL parameters from its errors and logs (they carry briefs and
+    other user content) and raises ``StorageUnavailable`` when the database cannot be
+    reached (``adapters.sqlalchemy.outages``)."""
     url = async_url(database_url)
     # JSON documents (briefs, costs, scene metadata) are read on every job read; msgspec
     # parses them several times faster than the standard library.
     options.setdefault("json_deserializer", msgspec.json.decode)
+    options.setdefault("hide_parameters", True)
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(url, **options)
         sa.event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
-        return engine
-    connect_args = {"options": "-c timezone=UTC", **options.pop("connect_args", {})}
-    return create_async_engine(url, connect_args=connect_args, **options)
+    else:
+        connect_args = {"options": "-c timezone=UTC", **options.pop("connect_args", {})}
+        engine = create_async_engine(url, connect_args=connect_args, **options)
+    translate_outages(engine.sync_engine)
+    return engine

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.engine import async_url, sqlite_file
+from adapters.sqlalchemy.outages import translate_outages
 
 HEAD_REVISION = "0004"
 """The ``revision`` of the newest file in ``migrations/versions``."""
@@ -23,11 +24,13 @@ def sync_url(database_url: str) -> sa.URL:
 
 
 def database_at_head(database_url: str) -> bool:
-    """Whether the database exists and its Alembic revision is ``HEAD_REVISION``."""
+    """Whether the database exists and its Alembic revision is ``HEAD_REVISION``
+    (``StorageUnavailable`` when it cannot be reached)."""
     path = sqlite_file(database_url)
     if path is not None and not path.exists():
         return False
-    engine = sa.create_engine(sync_url(database_url), poolclass=sa.pool.NullPool)
+    engine = sa.create_engine(sync_url(database_url), poolclass=sa.pool.NullPool, hide_parameters=True)
+    translate_outages(engine)  # an unreachable database is not "behind": say so before importing Alembic
     try:
         with engine.connect() as connection:
             found = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()

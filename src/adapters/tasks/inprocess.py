@@ -5,7 +5,15 @@ CPU), one task at a time per job, and cancellation of a job's running task. Noth
 is durable here: after a restart ``ResumeUnfinishedJobs`` resubmits whatever was
 pending or processing, which is safe because each step checks the job's status first.
 While serving, ``watch`` runs the same scan periodically for jobs with no task here (a
-step whose failure could not even be recorded, e.g. during a database outage).
+step whose failure could not even be recorded).
+
+Several serving processes on one PostgreSQL share the work through ``leases``: a step runs
+only where its job's lease was claimed (``adapters.tasks.leases``), so resuming unfinished
+jobs at start-up and the periodic scan never run one step in two processes.
+
+A step that meets a database outage (``StorageUnavailable``) is retried with exponential
+backoff and jitter (tenacity) until the database is back; its concurrency slot and job
+lock are released while it waits.
 """
 
 from __future__ import annotations
@@ -13,19 +21,47 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING
 
+from adapters.tasks.leases import JobLeases, LocalJobLeases
+from v3core.errors import StorageUnavailable
 from v3core.ports.tasks import TaskKind, TaskRunner
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 log = logging.getLogger(__name__)
 
 TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
 
+OUTAGE_BACKOFF = (0.5, 30.0)
+"""First and longest wait (seconds) between attempts of a step that met a database outage."""
+
+
+def _log_outage(state: RetryCallState) -> None:
+    kind, job_id = state.kwargs["kind"], state.kwargs["job_id"]
+    wait = state.next_action.sleep if state.next_action else 0.0
+    log.warning(
+        "task %s for job %s met a database outage; attempt %d, retrying in %.1f s",
+        kind.value,
+        job_id,
+        state.attempt_number,
+        wait,
+    )
+
 
 class InProcessTaskRunner(TaskRunner):
     """Runs tasks in this event loop with a semaphore per kind and a lock per job."""
 
-    def __init__(self, limits: Mapping[TaskKind, int] | None = None) -> None:
+    def __init__(
+        self,
+        limits: Mapping[TaskKind, int] | None = None,
+        outage_backoff: tuple[float, float] = OUTAGE_BACKOFF,
+        leases: JobLeases | None = None,
+    ) -> None:
         limits = limits or {TaskKind.PLAN_STORYBOARD: 32, TaskKind.RENDER_VIDEO: 1}
+        self._outage_backoff = outage_backoff
+        self._leases = leases or LocalJobLeases()
         self._limits = {kind: asyncio.Semaphore(limits.get(kind, 1)) for kind in TaskKind}
         self._handler: TaskHandler | None = None
         self._running: dict[str, set[asyncio.Task[None]]] = {}
@@ -59,6 +95,8 @@ class InProcessTaskRunner(TaskRunner):
             await asyncio.sleep(every)
             try:
                 await reconcile()
+            except StorageUnavailable as error:
+                log.warning("the periodic scan for unfinished jobs met a database outage (%s)", error.reason)
             except Exception:
                 log.exception("the periodic scan for unfinished jobs failed; trying again later")
 
@@ -76,6 +114,7 @@ class InProcessTaskRunner(TaskRunner):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await self._leases.close()
 
     @property
     def running(self) -> int:
@@ -83,16 +122,38 @@ class InProcessTaskRunner(TaskRunner):
         return sum(len(ts) for ts in self._running.values())
 
     async def _run(self, kind: TaskKind, job_id: str) -> None:
+        try:
+            await self._retrying_outages(kind=kind, job_id=job_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("task %s for job %s crashed", kind.value, job_id)
+
+    async def _retrying_outages(self, *, kind: TaskKind, job_id: str) -> None:
+        # imported on first use: start-up time counts (``v3 serve`` answers /health within 2 s)
+        from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+
+        first, longest = self._outage_backoff
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(StorageUnavailable),
+            wait=wait_exponential_jitter(initial=first, max=longest, jitter=first),
+            before_sleep=_log_outage,
+            reraise=True,
+        )
+        await retrying(self._attempt, kind=kind, job_id=job_id)
+
+    async def _attempt(self, *, kind: TaskKind, job_id: str) -> None:
         if self._handler is None:
             raise RuntimeError("InProcessTaskRunner.bind() was not called")
         lock = self._job_locks.setdefault(job_id, asyncio.Lock())
         async with self._limits[kind], lock:
+            if not await self._leases.claim(kind, job_id):
+                log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
+                return
             try:
                 await self._handler(kind, job_id)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("task %s for job %s crashed", kind.value, job_id)
+            finally:
+                await self._leases.release(kind, job_id)
 
     def _forget(self, job_id: str, task: asyncio.Task[None]) -> None:
         tasks = self._running.get(job_id)

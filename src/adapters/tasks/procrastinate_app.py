@@ -20,6 +20,7 @@ from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
 from sqlalchemy.engine import make_url
 
+from v3core.errors import StorageUnavailable
 from v3core.ports.tasks import TaskKind
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ MAINTENANCE_CRON = "* * * * *"
 """Once a minute, cluster-wide (procrastinate defers one run per tick, whatever the worker count)."""
 
 MAX_INTERRUPTED_RUNS = 20
+MAX_OUTAGE_RUNS = 100
+OUTAGE_WAIT_CAP_SECONDS = 60
+"""A task that met a database outage is retried after 2, 4, 8 ... seconds, at most this long."""
 _SCHEMA_LOCK_KEY = 0x76335F7175657565  # "v3_queue": serialises concurrent schema creation
 
 TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
@@ -58,13 +62,19 @@ class RequeueInterrupted(BaseRetryStrategy):
     A worker stopping past its grace period cancels its running tasks; procrastinate
     consults the retry strategy and requeues. A task the API asked to abort (the job
     was cancelled) is also cancelled, but procrastinate marks it failed rather than
-    retrying it because its ``abort_requested`` flag is set. Any other error already
-    failed the job in the domain (``RunJobTask``), so it is not retried.
+    retrying it because its ``abort_requested`` flag is set. A task that met a database
+    outage (``StorageUnavailable``: ``RunJobTask`` does not fail the job for it) is retried
+    with exponential backoff. Any other error already failed the job in the domain
+    (``RunJobTask``), so it is not retried.
     """
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
         if isinstance(exception, asyncio.CancelledError) and job.attempts < MAX_INTERRUPTED_RUNS:
             return RetryDecision(retry_in={"seconds": 0})
+        if isinstance(exception, StorageUnavailable) and job.attempts < MAX_OUTAGE_RUNS:
+            wait = min(OUTAGE_WAIT_CAP_SECONDS, 2 ** (job.attempts + 1))
+            log.warning("task %s met a database outage; retrying in %d s", job.call_string, wait)
+            return RetryDecision(retry_in={"seconds": wait})
         return None
 
 

@@ -13,6 +13,7 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, 
 from entrypoints.http.errors import STATUS_BY_CODE
 from v3core.errors import DomainError
 from v3core.model import Asset, AssetType, Generation
+from v3core.redaction import redact_url, redact_urls
 from v3core.services.assets import AssetDraft, UrlImportItem, UrlImportOutcome
 
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
@@ -137,6 +138,7 @@ class ImportResultOut(msgspec.Struct, rename="camel"):
 
     index: int
     url: str
+    """The item's URL, redacted (userinfo and query values masked)."""
     ok: bool
     status: int
     asset: AssetOut | None
@@ -160,11 +162,11 @@ class BulkImportOut(msgspec.Struct, rename="camel"):
 
 def _result(o: UrlImportOutcome, links: AssetLinks) -> ImportResultOut:
     if o.asset is not None:
-        return ImportResultOut(o.index, o.url, True, 201, AssetOut.of(o.asset, links), None, None)
+        return ImportResultOut(o.index, redact_url(o.url), True, 201, AssetOut.of(o.asset, links), None, None)
     error = o.error or DomainError("unknown failure")
     status = STATUS_BY_CODE.get(error.code, 500 if error.code == "domain_error" else 400)
     code = "internal_error" if status == 500 else error.code
-    return ImportResultOut(o.index, o.url, False, status, None, error.message, code)
+    return ImportResultOut(o.index, redact_url(o.url), False, status, None, redact_urls(error.message), code)
 
 
 _TEXT = Schema(type=OpenAPIType.STRING)

@@ -4,6 +4,7 @@ translations for Litestar's own exceptions, and a 500 without a stack trace for 
 from __future__ import annotations
 
 import logging
+import math
 import re
 from typing import Any
 
@@ -27,6 +28,7 @@ STATUS_BY_CODE: dict[str, int] = {
     errors.UpstreamError.code: 502,
     errors.UpstreamTimeout.code: 504,
     errors.RateLimited.code: 429,
+    errors.StorageUnavailable.code: 503,
 }
 """``DomainError.code`` → HTTP status. An unknown code answers 400."""
 
@@ -82,6 +84,16 @@ def domain_error(request: Request[Any, Any, Any], exc: errors.DomainError) -> Re
     return failure(request, status, exc.code, exc.message, details, headers)
 
 
+def storage_unavailable(
+    request: Request[Any, Any, Any], exc: errors.StorageUnavailable
+) -> Response[Envelope[None]]:
+    """The database cannot be reached: 503 with ``Retry-After`` (the request may succeed later);
+    logged in one line with the driver's reason, no trace (nothing is wrong with the request)."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc.reason)
+    headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
+    return failure(request, 503, exc.code, exc.message, None, headers)
+
+
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Envelope[None]]:
     """Litestar's request validation (body, query, path) → 422 naming each field."""
     details = _details_of(exc)
@@ -108,6 +120,7 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     errors.DomainError: domain_error,
+    errors.StorageUnavailable: storage_unavailable,
     ValidationException: validation_error,
     HTTPException: http_error,
     Exception: internal_error,

@@ -17,6 +17,7 @@ from litestar import Litestar, Request
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import (
     OpenAPI,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     Operation,
@@ -43,7 +44,7 @@ REASONS = {
     422: "Validation failed (meta.details names each field)",
     429: "Upstream rate limit",
     502: "Upstream service failed",
-    503: "Dependency unavailable",
+    503: "Service unavailable (the database cannot be reached): retry after `Retry-After` seconds",
     504: "Upstream service timed out",
 }
 
@@ -51,6 +52,9 @@ UPSTREAM_OPERATIONS = frozenset(
     {"createAsset", "importAssetFromUrl", "importAssetsFromUrls", "applyJobAction", "regenerateScene"}
 )
 """Operations that call an upstream service (URL import, AI planner) while the client waits."""
+
+PUBLIC_STORAGE_OPERATIONS = frozenset({"login"})
+"""Public operations that read the database (every authenticated one does: credentials are stored)."""
 
 EXTRA_STATUSES = {"login": {401}}
 """Failures beyond the ones ``_statuses`` derives (a public operation that checks a password)."""
@@ -80,8 +84,18 @@ def _failure_schemas() -> dict[str, Schema]:
 
 def _failure_response(status: int) -> OpenAPIResponse:
     ref = Reference(ref=f"#/components/schemas/{FAILURE}")
+    headers: dict[str, OpenAPIHeader | Reference] | None = None
+    if status == 503:
+        headers = {
+            "Retry-After": OpenAPIHeader(
+                schema=Schema(type=OpenAPIType.INTEGER, minimum=1),
+                description="Seconds to wait before trying again",
+            )
+        }
     return OpenAPIResponse(
-        description=REASONS[status], content={"application/json": OpenAPIMediaType(schema=ref)}
+        description=REASONS[status],
+        content={"application/json": OpenAPIMediaType(schema=ref)},
+        headers=headers,
     )
 
 
@@ -114,6 +128,8 @@ def _statuses(method: str, operation: Operation, public: bool) -> set[int]:
         statuses |= {429, 502, 504}
     if _is_streamed(operation):
         statuses.add(416)
+    if not public or operation.operation_id in PUBLIC_STORAGE_OPERATIONS:
+        statuses.add(503)
     return statuses
 
 

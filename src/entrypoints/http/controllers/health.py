@@ -44,5 +44,7 @@ class HealthController(Controller):
         try:
             await storage.check()
         except Exception:
-            return failure(request, 503, "service_unavailable", "database unreachable")  # type: ignore[return-value]
+            return failure(  # type: ignore[return-value]
+                request, 503, "service_unavailable", "database unreachable", headers={"Retry-After": "5"}
+            )
         return ok(request, HealthOut("ok"))

@@ -11,6 +11,7 @@ from v3core.model import Asset, Job, JobCost, JobError, JobStatus, Progress, Sce
 from v3core.ports.planner import PlanAsset
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
+from v3core.redaction import redact_urls
 from v3core.storyboard import SceneDraft
 
 TOTAL_STEPS = 4
@@ -130,8 +131,10 @@ async def fail_job(
 ) -> None:
     """Mark a processing job failed with a stable code and the step that failed.
 
-    A job that is no longer processing (cancelled meanwhile) is left as it is.
+    A job that is no longer processing (cancelled meanwhile) is left as it is. URLs in
+    ``message`` are stored redacted (userinfo and query values masked).
     """
+    message = redact_urls(message)
     async with uow_factory() as uow:
         job = await uow.jobs.get_any(job_id)
         if job is None or job.status.is_terminal or job.status == JobStatus.STORYBOARD_READY:

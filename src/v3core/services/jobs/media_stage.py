@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import attrs
 
-from v3core.errors import DomainError
+from v3core.errors import DomainError, StorageUnavailable
 from v3core.media.budget import check_budget
 from v3core.model import Asset, BrandGuidelines, Job, Scene
 from v3core.services.jobs.media import SceneMedia, ScenePlan, scene_visual
@@ -100,6 +100,9 @@ class MediaStage:
             for plan, result in zip(plans, results, strict=True)
             if isinstance(result, BaseException)
         ]
+        outage = next((e for _, e in failures if isinstance(e, StorageUnavailable)), None)
+        if outage is not None:
+            raise outage  # the step is retried; media already stored are reused then
         if failures:
             raise SceneMediaFailed(failures)
         return {p.number: r for p, r in zip(plans, results, strict=True) if isinstance(r, Asset)}

@@ -8,7 +8,7 @@ from datetime import datetime
 import attrs
 
 from v3core.costs import PriceTable
-from v3core.errors import DomainError, StaleVersion
+from v3core.errors import DomainError, StaleVersion, StorageUnavailable
 from v3core.lifecycle import FailedStep, JobAction
 from v3core.model import Asset, BrandGuidelines, Job, JobCost, JobStatus, Progress, Scene
 from v3core.planning import normalise_storyboard, requested_scene_count
@@ -71,6 +71,8 @@ class PlanStoryboard:
                 current = tuple(to_draft(s) for s in await uow.scenes.list_for_job(job_id))
             drafts = await self._plan(job, assets, current)
             previews = await self._frames(job_id, drafts)
+        except StorageUnavailable:
+            raise  # not the job's fault: the step is retried once the database is back
         except DomainError as error:
             await fail_job(self.uow, self.clock, job_id, step, error.code, error.message)
             return

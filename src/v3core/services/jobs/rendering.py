@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from v3core.costs import PriceTable, render_cost
-from v3core.errors import DomainError
+from v3core.errors import DomainError, StorageUnavailable
 from v3core.lifecycle import FailedStep, JobAction
 from v3core.media.budget import check_budget
 from v3core.model import Asset, AssetType, BrandGuidelines, Job, JobStatus, Scene
@@ -96,6 +96,8 @@ class RenderVideo:
             request = await self._generate(job, scenes, brand, request)
         except (StageCancelled, _Stopped):
             return
+        except StorageUnavailable:
+            raise  # not the job's fault: the step is retried once the database is back
         except DomainError as error:
             await fail_job(
                 self.uow, self.clock, job_id, FailedStep.MEDIA_GENERATION, error.code, error.message
@@ -124,6 +126,8 @@ class RenderVideo:
             asset = await self.archive.store(job, video)
         except RenderCancelled:
             return
+        except StorageUnavailable:
+            raise  # not the job's fault: the step is retried once the database is back
         except DomainError as error:
             await fail_job(
                 self.uow, self.clock, job_id, FailedStep.VIDEO_RENDERING, error.code, error.message

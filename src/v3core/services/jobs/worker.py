@@ -1,4 +1,5 @@
-"""Runs one background task of a job, so that even an unexpected crash fails the job clearly."""
+"""Runs one background task of a job, so that even an unexpected crash fails the job clearly
+(while a database outage is left to the task runner to retry)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 
 import attrs
 
+from v3core.errors import StorageUnavailable
 from v3core.lifecycle import FailedStep
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock
@@ -36,14 +38,18 @@ class RunJobTask:
     async def execute(self, kind: TaskKind, job_id: str) -> None:
         """Run the task; unexpected errors fail the job with code ``internal_error``.
 
-        Recording the failure is retried after each of ``retry_delays`` (a briefly
-        unreachable database must not leave the job processing).
+        ``StorageUnavailable`` (the database went away mid-step) does not fail the job: it
+        propagates so the task runner retries the step with backoff (steps re-read the job's
+        status, so re-running one is safe). Recording a real failure is retried after each
+        of ``retry_delays``.
         """
         try:
             if kind == TaskKind.PLAN_STORYBOARD:
                 await self.plan.execute(job_id)
             else:
                 await self.render.execute(job_id)
+        except StorageUnavailable:
+            raise
         except Exception as error:
             message = f"unexpected error in {kind.value}: {type(error).__name__}"
             await self._fail(job_id, _STEP[kind], message)
