@@ -96,6 +96,12 @@ async def media(backend_url: str, tmp_path: Path) -> AsyncIterator[MediaApi]:
     container.video_generator.override(providers.Object(video))
     container.prices.override(providers.Object(PriceTable(image_per_frame=0.003, video_per_second=0.05)))
     async with AsyncTestClient(create_app(container)) as client:
+        # The start-up resumes jobs other tests left unfinished in the shared database; let
+        # them end first, so the fakes count only this test's calls.
+        await asyncio.wait_for(container.task_runner().join(), 120)
+        for fake in (image, video):
+            fake.behaviour.calls = 0
+            fake.requests.clear()
         api = Api(client, container, {}, {})
         api.alice = await api.new_tenant("media")
         yield MediaApi(api, image, video)
