@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.login_throttle import LimitsLoginThrottle
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
@@ -49,6 +50,10 @@ def _close_renderer(renderer: AnimaticRenderer) -> None:
     renderer.close()
 
 
+def _close_hasher(hasher: Argon2PasswordHasher) -> None:
+    hasher.close()
+
+
 async def _shutdown_runner(runner: job_wiring.AnyTaskRunner) -> None:
     await runner.shutdown()
 
@@ -62,13 +67,27 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemUtcClock)
     ids = providers.Singleton(Uuid4Generator)
     secrets = providers.Singleton(TokenUrlsafeSecretGenerator)
-    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    teardown = providers.Singleton(Teardown)
+    password_hasher = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(
+            Argon2PasswordHasher,
+            concurrency=providers.Callable(lambda s: s.password_hash_concurrency, settings),
+        ),
+        _close_hasher,
+    )
+    login_throttle = providers.Singleton(
+        LimitsLoginThrottle,
+        per_account=providers.Callable(lambda s: s.login_failures_per_account, settings),
+        per_address=providers.Callable(lambda s: s.login_failures_per_address, settings),
+        storage_url=providers.Callable(lambda s: s.rate_limit_storage_url, settings),
+    )
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),
         lifetime=providers.Callable(_jwt_lifetime, settings),
     )
-    teardown = providers.Singleton(Teardown)
     storage = providers.Singleton(closing, teardown, providers.Factory(_storage, settings), _close_storage)
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
 
@@ -82,7 +101,12 @@ class Container(containers.DeclarativeContainer):
     revoke_api_key = providers.Singleton(accounts.RevokeApiKey, uow_factory=uow_factory, clock=clock)
     list_api_keys = providers.Singleton(accounts.ListApiKeys, uow_factory=uow_factory)
     login = providers.Singleton(
-        accounts.Login, uow_factory=uow_factory, clock=clock, hasher=password_hasher, tokens=token_issuer
+        accounts.Login,
+        uow_factory=uow_factory,
+        clock=clock,
+        hasher=password_hasher,
+        tokens=token_issuer,
+        throttle=login_throttle,
     )
     authenticate = providers.Singleton(
         accounts.Authenticate,

@@ -41,7 +41,7 @@ REASONS = {
     415: "Unsupported or mismatching content type",
     416: "Range not satisfiable",
     422: "Validation failed (meta.details names each field)",
-    429: "Upstream rate limit",
+    429: "Rate limited (upstream, or too many failed logins); wait for Retry-After seconds",
     502: "Upstream service failed",
     503: "Dependency unavailable",
     504: "Upstream service timed out",
@@ -52,7 +52,7 @@ UPSTREAM_OPERATIONS = frozenset(
 )
 """Operations that call an upstream service (URL import, AI planner) while the client waits."""
 
-EXTRA_STATUSES = {"login": {401}}
+EXTRA_STATUSES = {"login": {401, 429}}
 """Failures beyond the ones ``_statuses`` derives (a public operation that checks a password)."""
 
 _METHODS = ("get", "head", "put", "post", "delete", "patch")
