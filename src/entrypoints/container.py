@@ -143,7 +143,11 @@ class Container(containers.DeclarativeContainer):
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
     ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
     import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
-    import_assets_from_urls = providers.Singleton(asset_cases.ImportAssetsFromUrls, asset_context)
+    import_assets_from_urls = providers.Singleton(
+        asset_cases.ImportAssetsFromUrls,
+        asset_context,
+        deadline_seconds=providers.Callable(lambda s: s.bulk_import_deadline_seconds, settings),
+    )
     list_assets = providers.Singleton(asset_cases.ListAssets, asset_context)
     get_asset = providers.Singleton(asset_cases.GetAsset, asset_context)
     delete_asset = providers.Singleton(asset_cases.DeleteAsset, asset_context)
