@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from limits import parse
 
+from tests.e2e.concurrent import Call, concurrently
 from tests.e2e.conftest import Api
 from v3core.services.accounts import CreateUserCommand
 
@@ -75,7 +76,8 @@ async def test_concurrent_guesses_beyond_the_budget_are_refused_without_hashing(
 ) -> None:
     per_account, _ = budgets
     email = await _user(api)
-    answers = await asyncio.gather(*(_login(api, email, f"guess {i}") for i in range(40)))
+    guesses = [Call("POST", LOGIN, json={"email": email, "password": f"guess {i}"}) for i in range(40)]
+    answers = await asyncio.wrap_future(concurrently(api, guesses))
     statuses = sorted(r.status_code for r in answers)
     assert statuses == [401] * per_account + [429] * (40 - per_account)
 

@@ -3,7 +3,9 @@
 Images are only *opened* (header parsed, pixels not decoded) and refused when their
 pixel count exceeds ``max_image_pixels`` — a decompression bomb is a clear 422, never
 a memory blow-up. Audio/video containers are probed with PyAV for dimensions and
-duration. All parsing runs in a worker thread.
+duration; a video larger than DCI 8K (a side over ``max_video_side`` or more than
+``max_video_pixels``) is refused the same way, since every decode of it for a preview or a
+render would hold frames of that size. All parsing runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -20,13 +22,22 @@ from v3core.ports.blobs import ContentInfo, ContentInspector, StagedFile
 IMAGE_FORMATS = frozenset({"png", "jpg", "webp", "gif"})
 AV_FORMATS = frozenset({"mp4", "mov", "webm", "mkv", "mp3", "wav", "ogg", "aac", "m4a"})
 DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
+DEFAULT_MAX_VIDEO_SIDE = 8192
+DEFAULT_MAX_VIDEO_PIXELS = 8192 * 4320
+"""DCI 8K: the largest video accepted (7680x4320 UHD 8K fits)."""
 
 
 class MediaContentInspector(ContentInspector):
     """Sniffs with puremagic and reads image/audio/video metadata."""
 
-    def __init__(self, max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> None:
+    def __init__(
+        self,
+        max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+        max_video_pixels: int = DEFAULT_MAX_VIDEO_PIXELS,
+        max_video_side: int = DEFAULT_MAX_VIDEO_SIDE,
+    ) -> None:
         self._max_pixels = max_image_pixels
+        self._max_video = (max_video_pixels, max_video_side)
 
     async def inspect(self, staged: StagedFile) -> ContentInfo:
         return await asyncio.to_thread(self.inspect_path, staged.path)
@@ -37,8 +48,21 @@ class MediaContentInspector(ContentInspector):
         if info.format in IMAGE_FORMATS:
             return self._image(path, info)
         if info.format in AV_FORMATS:
-            return _media(path, info)
+            media = _media(path, info)
+            self._check_video_size(media)
+            return media
         return info
+
+    def _check_video_size(self, info: ContentInfo) -> None:
+        width, height = info.width or 0, info.height or 0
+        max_pixels, max_side = self._max_video
+        if width * height > max_pixels or max(width, height) > max_side:
+            raise ValidationFailed.at(
+                ("file",),
+                f"the video is {width}x{height}; at most {max_side} pixels a side and "
+                f"{max_pixels} pixels a frame are accepted",
+                "video_too_large",
+            )
 
     def _image(self, path: str, info: ContentInfo) -> ContentInfo:
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -115,7 +116,7 @@ async def test_downloads_stop_when_the_client_disconnects(
     bulk_deadline(600.0)
     tag, stalling = hanging_urls(source, 12)
     body = json.dumps({"urls": stalling}).encode()
-    left = asyncio.Event()
+    left = threading.Event()  # the app runs on the test client's own loop and thread
     delivered = False
 
     async def receive() -> dict[str, Any]:
@@ -123,13 +124,14 @@ async def test_downloads_stop_when_the_client_disconnects(
         if not delivered:
             delivered = True
             return {"type": "http.request", "body": body, "more_body": False}
-        await left.wait()
+        await asyncio.to_thread(left.wait, 60)
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
         pass
 
-    call = asyncio.create_task(api.client.app(_bulk_scope(api, body), receive, send))  # type: ignore[arg-type]
+    portal = api.client.blocking_portal
+    call = portal.start_task_soon(api.client.app, _bulk_scope(api, body), receive, send)  # type: ignore[arg-type]
     try:
         await eventually(lambda: len(started(source, tag)) == 4)  # the first wave is downloading
         left.set()
@@ -137,4 +139,5 @@ async def test_downloads_stop_when_the_client_disconnects(
         await eventually(lambda: len([p for p in source.abandoned if p.startswith(f"/hang/{tag}-")]) == 4)
         assert len(started(source, tag)) == 4  # nothing new began after the client left
     finally:
+        left.set()
         call.cancel()
