@@ -1,8 +1,8 @@
 """Failed logins are rate-limited per account and per client address (429 + Retry-After).
 
 The budgets come from the app's settings (``LOGIN_FAILURES_PER_ACCOUNT``/``..._PER_ADDRESS``);
-every request of the test client comes from one address, so each test starts and ends with
-fresh budgets.
+every request of the test client comes from one address, so each test starts (conftest) and
+ends with fresh budgets.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ _users = itertools.count(1)
 
 @pytest.fixture
 async def budgets(api: Api) -> AsyncIterator[tuple[int, int]]:
-    """(failures allowed per account, per address), with the budgets reset around the test."""
+    """(failures allowed per account, per address), with the budgets reset after the test."""
     throttle = api.container.login_throttle()
-    await throttle.reset()
     settings = api.container.settings()
     yield parse(settings.login_failures_per_account).amount, parse(settings.login_failures_per_address).amount
     await throttle.reset()
