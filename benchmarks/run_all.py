@@ -18,6 +18,7 @@ BENCHMARKS = {
     "assets": ["bench_assets.py"],
     "fanout": ["bench_fanout.py"],
     "thumbnails": ["bench_thumbnails.py"],
+    "logins": ["bench_logins.py", "--runs", "1"],
 }
 
 
