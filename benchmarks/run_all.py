@@ -22,6 +22,8 @@ BENCHMARKS = {
     "media-fanout": ["bench_media_fanout.py"],
     "blob-refs": ["bench_blob_refs.py"],
     "outage": ["bench_outage.py"],
+    "thumbnails": ["bench_thumbnails.py"],
+    "logins": ["bench_logins.py", "--runs", "1"],
 }
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.generated_media import IngestingMediaStore
+from adapters.login_throttle import LimitsLoginThrottle
 from adapters.rendering.animatic import AnimaticRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
@@ -52,6 +53,10 @@ def _close_renderer(renderer: AnimaticRenderer) -> None:
     renderer.close()
 
 
+def _close_hasher(hasher: Argon2PasswordHasher) -> None:
+    hasher.close()
+
+
 async def _shutdown_runner(runner: job_wiring.AnyTaskRunner) -> None:
     await runner.shutdown()
 
@@ -65,13 +70,27 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemUtcClock)
     ids = providers.Singleton(Uuid4Generator)
     secrets = providers.Singleton(TokenUrlsafeSecretGenerator)
-    password_hasher = providers.Singleton(Argon2PasswordHasher)
+    teardown = providers.Singleton(Teardown)
+    password_hasher = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(
+            Argon2PasswordHasher,
+            concurrency=providers.Callable(lambda s: s.password_hash_concurrency, settings),
+        ),
+        _close_hasher,
+    )
+    login_throttle = providers.Singleton(
+        LimitsLoginThrottle,
+        per_account=providers.Callable(lambda s: s.login_failures_per_account, settings),
+        per_address=providers.Callable(lambda s: s.login_failures_per_address, settings),
+        storage_url=providers.Callable(lambda s: s.rate_limit_storage_url, settings),
+    )
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),
         lifetime=providers.Callable(_jwt_lifetime, settings),
     )
-    teardown = providers.Singleton(Teardown)
     storage = providers.Singleton(closing, teardown, providers.Factory(_storage, settings), _close_storage)
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
 
@@ -85,7 +104,12 @@ class Container(containers.DeclarativeContainer):
     revoke_api_key = providers.Singleton(accounts.RevokeApiKey, uow_factory=uow_factory, clock=clock)
     list_api_keys = providers.Singleton(accounts.ListApiKeys, uow_factory=uow_factory)
     login = providers.Singleton(
-        accounts.Login, uow_factory=uow_factory, clock=clock, hasher=password_hasher, tokens=token_issuer
+        accounts.Login,
+        uow_factory=uow_factory,
+        clock=clock,
+        hasher=password_hasher,
+        tokens=token_issuer,
+        throttle=login_throttle,
     )
     authenticate = providers.Singleton(
         accounts.Authenticate,
@@ -128,7 +152,11 @@ class Container(containers.DeclarativeContainer):
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
     ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
     import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
-    import_assets_from_urls = providers.Singleton(asset_cases.ImportAssetsFromUrls, asset_context)
+    import_assets_from_urls = providers.Singleton(
+        asset_cases.ImportAssetsFromUrls,
+        asset_context,
+        deadline_seconds=providers.Callable(lambda s: s.bulk_import_deadline_seconds, settings),
+    )
     list_assets = providers.Singleton(asset_cases.ListAssets, asset_context)
     get_asset = providers.Singleton(asset_cases.GetAsset, asset_context)
     delete_asset = providers.Singleton(asset_cases.DeleteAsset, asset_context)

@@ -101,6 +101,17 @@ class Settings(BaseSettings):
     allowed_asset_domains: str = "*"
     asset_allow_private_networks: bool = False
     max_upload_size_mb: int = Field(default=100, ge=1)
+    bulk_import_deadline_seconds: float = Field(default=120.0, gt=0)
+    """Overall deadline of one ``POST /assets/from-urls``; unfinished items then report a timeout."""
+
+    login_failures_per_account: str = "5/minute"
+    """Failed logins allowed per account (``limits`` notation: ``5/minute``, ``20 per hour``)."""
+    login_failures_per_address: str = "20/minute"
+    """Failed logins allowed per client address."""
+    rate_limit_storage_url: str = "memory://"
+    """Where login budgets live: ``memory://`` (per process) or ``redis://host:6379`` (shared)."""
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)
+    """argon2 hashes computed at once (64 MiB each); further logins wait in line."""
 
     scenes_per_video_min: int = Field(default=3, ge=1)
     scenes_per_video_max: int = Field(default=7, ge=1)
@@ -129,6 +140,14 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value.strip().lower() == "postgres":
             return BlobStorageType.DATABASE
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("login_failures_per_account", "login_failures_per_address")
+    @classmethod
+    def _rate_is_readable(cls, value: str) -> str:
+        from limits import parse  # the notation's own parser (a clear error at start-up)
+
+        parse(value)
+        return value
 
     @model_validator(mode="after")
     def _scene_bounds_are_ordered(self) -> Settings:

@@ -89,3 +89,12 @@ async def api(backend_url: str, tmp_path_factory: pytest.TempPathFactory) -> Asy
         api.alice = await api.new_tenant("alice")
         api.bob = await api.new_tenant("bob")
         yield api
+
+
+@pytest.fixture(autouse=True)
+async def _fresh_login_budgets(request: pytest.FixtureRequest) -> None:
+    """Every test using ``api`` starts with unspent failed-login budgets: all requests of the
+    test client come from one address, so failures would otherwise add up across tests."""
+    if "api" in request.fixturenames:
+        api: Api = request.getfixturevalue("api")
+        await api.container.login_throttle().reset()

@@ -81,6 +81,8 @@ def domain_error(request: Request[Any, Any, Any], exc: errors.DomainError) -> Re
     if isinstance(exc, errors.ValidationFailed):
         details = [ErrorDetail(list(d.loc), d.msg, d.type) for d in exc.details]
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, errors.RateLimited) and exc.retry_after is not None:
+        headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
     return failure(request, status, exc.code, exc.message, details, headers)
 
 

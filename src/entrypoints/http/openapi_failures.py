@@ -42,7 +42,7 @@ REASONS = {
     415: "Unsupported or mismatching content type",
     416: "Range not satisfiable",
     422: "Validation failed (meta.details names each field)",
-    429: "Upstream rate limit",
+    429: "Rate limited (upstream, or too many failed logins); wait for Retry-After seconds",
     502: "Upstream service failed",
     503: "Service unavailable (the database cannot be reached): retry after `Retry-After` seconds",
     504: "Upstream service timed out",
@@ -56,7 +56,7 @@ UPSTREAM_OPERATIONS = frozenset(
 PUBLIC_STORAGE_OPERATIONS = frozenset({"login"})
 """Public operations that read the database (every authenticated one does: credentials are stored)."""
 
-EXTRA_STATUSES = {"login": {401}}
+EXTRA_STATUSES = {"login": {401, 429}}
 """Failures beyond the ones ``_statuses`` derives (a public operation that checks a password)."""
 
 _METHODS = ("get", "head", "put", "post", "delete", "patch")

@@ -47,3 +47,20 @@ class SecretGenerator(Protocol):
     def new_secret(self) -> str:
         """A fresh URL-safe secret with at least 256 bits of entropy."""
         ...
+
+
+class LoginThrottle(Protocol):
+    """Budgets of failed logins per account and per client address (a sliding or fixed window).
+
+    ``acquire`` reserves one attempt before any password is hashed, so a burst of concurrent
+    guesses is refused without the slow work; ``succeeded`` hands the reservation back, so only
+    failures use the budget.
+    """
+
+    async def acquire(self, account: str, address: str) -> None:
+        """Reserve an attempt; ``RateLimited`` (with ``retry_after``) when either budget is spent."""
+        ...
+
+    async def succeeded(self, account: str, address: str) -> None:
+        """The reserved attempt was a successful login: it does not count as a failure."""
+        ...

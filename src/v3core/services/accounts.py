@@ -16,7 +16,7 @@ import attrs
 
 from v3core.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from v3core.model import ApiKey, User
-from v3core.ports.security import IssuedToken, PasswordHasher, SecretGenerator, TokenIssuer
+from v3core.ports.security import IssuedToken, LoginThrottle, PasswordHasher, SecretGenerator, TokenIssuer
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 
@@ -220,29 +220,41 @@ class ListApiKeys:
 
 @attrs.frozen
 class LoginCommand:
-    """Email (or username) and password."""
+    """Email (or username) and password, and the client address the attempt came from."""
 
     email: str
     password: str
+    address: str = "unknown"
 
 
 @attrs.frozen
 class Login:
-    """Checks a password and issues a short-lived access token."""
+    """Checks a password and issues a short-lived access token.
+
+    With a ``throttle``, failed attempts are budgeted per account and per client address:
+    past either budget the attempt is refused with ``RateLimited`` before any hashing.
+    """
 
     uow_factory: UnitOfWorkFactory
     clock: Clock
     hasher: PasswordHasher
     tokens: TokenIssuer
+    throttle: LoginThrottle | None = None
 
     async def execute(self, command: LoginCommand) -> IssuedToken:
-        """A token for the user; ``Unauthorized`` (same message) for any wrong email or password."""
+        """A token for the user; ``Unauthorized`` (same message) for any wrong email or password;
+        ``RateLimited`` once the account's or the address's failures are used up."""
+        email = command.email.strip().lower()
+        if self.throttle is not None:
+            await self.throttle.acquire(email, command.address)
         async with self.uow_factory() as uow:
-            user = await uow.users.get_by_email(command.email.strip().lower())
+            user = await uow.users.get_by_email(email)
         stored = user.password_hash if user and user.password_hash else _DUMMY_PASSWORD_HASH
         matches = await self.hasher.verify(stored, command.password)
         if user is None or user.password_hash is None or not matches:
             raise Unauthorized("invalid email or password")
+        if self.throttle is not None:
+            await self.throttle.succeeded(email, command.address)
         return self.tokens.issue(user.id, self.clock.now())
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ class SourceServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files: dict[str, bytes] = {}
         self.hosts: list[str] = []
+        self.paths: list[str] = []
+        self.abandoned: list[str] = []
+        """Paths of ``/hang`` requests whose client closed the connection while waiting."""
 
     @property
     def base(self) -> str:
@@ -38,6 +42,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.server.hosts.append(self.headers.get("Host", ""))
+        self.server.paths.append(self.path)
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         route = url.path.split("/")[1]
@@ -89,6 +94,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"x")
         self.wfile.flush()
         time.sleep(float(query.get("for", "3")))
+
+    def _hang(self, path: str, query: dict[str, str]) -> None:
+        """Headers and one byte, then nothing until the client gives up (or ``for`` seconds)."""
+        self.send_response(200)
+        self.send_header("Content-Length", "1000")
+        self.end_headers()
+        self.wfile.write(b"x")
+        self.wfile.flush()
+        readable, _, _ = select.select([self.connection], [], [], float(query.get("for", "30")))
+        if readable and not self.connection.recv(1):
+            self.server.abandoned.append(path)
+        self.close_connection = True
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

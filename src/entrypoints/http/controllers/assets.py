@@ -19,6 +19,7 @@ from entrypoints.http.asset_dto import (
 )
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
+from entrypoints.http.disconnect import unless_disconnected
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
 from entrypoints.http.pagination import either
 from entrypoints.http.streaming import serve_blob
@@ -91,7 +92,8 @@ class AssetController(Controller):
         import_asset_from_url: Inject[ImportAssetFromUrl],
         asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[AssetOut]]:
-        asset = await import_asset_from_url.execute(data.draft(owner_id(request)), data.url)
+        work = import_asset_from_url.execute(data.draft(owner_id(request)), data.url)
+        asset = await unless_disconnected(request, work)
         return ok(request, AssetOut.of(asset, asset_links), 201)
 
     @post(
@@ -107,7 +109,8 @@ class AssetController(Controller):
         import_assets_from_urls: Inject[ImportAssetsFromUrls],
         asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[BulkImportOut]]:
-        outcomes = await import_assets_from_urls.execute(data.to_items(owner_id(request)))
+        work = import_assets_from_urls.execute(data.to_items(owner_id(request)))
+        outcomes = await unless_disconnected(request, work)
         return ok(request, BulkImportOut.of(outcomes, asset_links), 200)
 
     @get(operation_id="listAssets", summary="List assets (filters: clientId, campaignId, type, tag)")

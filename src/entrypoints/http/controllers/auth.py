@@ -45,7 +45,8 @@ class AuthController(Controller):
         email = data.email or data.username
         if not email:
             raise ValidationFailed.at(("email",), "email or username is required", "missing")
-        token = await login.execute(LoginCommand(email, data.password))
+        address = request.client.host if request.client else "unknown"
+        token = await login.execute(LoginCommand(email, data.password, address))
         return ok(request, TokenOut(token.token, "Bearer", token.expires_at, token.user_id))
 
 

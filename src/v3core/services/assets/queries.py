@@ -11,6 +11,7 @@ from v3core.errors import Conflict, NotFound, PayloadTooLarge
 from v3core.model import Asset, AssetType
 from v3core.ports.storage import Page, PageRequest, UnitOfWork
 from v3core.services.assets.common import AssetContext, release_blob, thumbnail_blob_id
+from v3core.single_flight import SingleFlight
 
 THUMBNAIL_CONTENT_TYPE = "image/jpeg"
 
@@ -138,11 +139,16 @@ async def refuse_if_held(uow: UnitOfWork, asset: Asset) -> None:
 
 
 class GetAssetThumbnail:
-    """A JPEG preview of an image or video asset, made on first request and cached as a blob."""
+    """A JPEG preview of an image or video asset, made on first request and cached as a blob.
 
-    def __init__(self, ctx: AssetContext) -> None:
+    Concurrent first requests for the same bytes (one asset or several sharing a blob) make
+    the preview once; the others wait for it.
+    """
+
+    def __init__(self, ctx: AssetContext, making: SingleFlight[int | None] | None = None) -> None:
         self._ctx = ctx
         self._get = GetAsset(ctx)
+        self._making: SingleFlight[int | None] = making or SingleFlight()
 
     async def execute(self, owner_id: str, asset_id: str) -> BlobView:
         """How to serve the thumbnail; ``NotFound`` for assets without one (audio, documents)."""
@@ -151,25 +157,28 @@ class GetAssetThumbnail:
             raise NotFound("thumbnail of asset", asset_id)
         thumb_id = thumbnail_blob_id(asset.blob_id)
         size = await self._ctx.blobs.size(thumb_id)
+        if size is None:  # keyed by the bytes, never by the asset: several tenants may share them
+            size = await self._making.run(thumb_id, lambda: self._render(asset.blob_id, asset.type, thumb_id))
         if size is None:
-            size = await self._render(asset, thumb_id)
+            raise NotFound("thumbnail of asset", asset_id)
         name = asset.name.rsplit(".", 1)[0] + "-thumbnail.jpg"
         return BlobView(thumb_id, size, THUMBNAIL_CONTENT_TYPE, thumb_id, name)
 
-    async def _render(self, asset: Asset, thumb_id: str) -> int:
+    async def _render(self, blob_id: str, kind: AssetType, thumb_id: str) -> int | None:
+        """The stored preview's size, or ``None`` when the content has none."""
         ctx = self._ctx
         assert ctx.thumbnailer is not None
         try:
-            source = await ctx.stager.stage(ctx.blobs.read(asset.blob_id))
-        except PayloadTooLarge as exc:
-            raise NotFound("thumbnail of asset", asset.id) from exc
+            source = await ctx.stager.stage(ctx.blobs.read(blob_id))
+        except PayloadTooLarge:
+            return None
         try:
-            thumb = await ctx.thumbnailer.thumbnail(source, asset.type)
+            thumb = await ctx.thumbnailer.thumbnail(source, kind)
             if thumb is None:
-                raise NotFound("thumbnail of asset", asset.id)
+                return None
             try:
-                if not await self._keep(asset.blob_id, thumb_id, thumb.path, thumb.size):
-                    raise NotFound("asset", asset.id)
+                if not await self._keep(blob_id, thumb_id, thumb.path, thumb.size):
+                    return None  # the bytes were freed meanwhile: no preview outlives its blob
             finally:
                 await ctx.stager.discard(thumb)
             return thumb.size
