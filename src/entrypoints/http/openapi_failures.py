@@ -28,6 +28,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
 from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.openapi_contract import tighten
 
 FAILURE = "Failure"
 FAILURE_META = "FailureMeta"
@@ -162,7 +163,7 @@ def documented_schema(app: Litestar) -> dict[str, Any]:
     served: dict[str, Any] | None = app.state.get(_SERVED)
     if served is None:
         document_app_failures(app)
-        served = app.openapi_schema.to_schema()
+        served = tighten(app.openapi_schema.to_schema())
         app.state[_SERVED] = served
     return served
 

@@ -24,6 +24,12 @@ from v3core.ranges import PartialBody, RangeDecision, Unsatisfiable, decide_rang
 from v3core.services.assets import BlobView
 
 DEFAULT_CACHE_CONTROL = "private, no-cache"
+BLOB_HEADERS = {
+    "Range": "One byte range (`bytes=0-1023`, `bytes=-500`): 206 with Content-Range; past the end 416",
+    "If-None-Match": "ETags (or `*`): 304 when one matches",
+    "If-Range": "The ETag the Range was computed for: another one gets the whole body",
+}
+"""The request headers ``serve_blob`` reads (documented on every operation that serves bytes)."""
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9!#$&+.^_`|~ -]")
 
 

@@ -8,15 +8,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
-from entrypoints.http.envelope import Deleted, Envelope, ok
+from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
+from entrypoints.http.headers import IfMatch
 from entrypoints.http.job_dto import RegenerateBody, SceneOut, SceneUpdate
+from entrypoints.http.pagination import page_slice
+from entrypoints.http.request import MergePatchBody
 from v3core.errors import ValidationFailed
 from v3core.model import Scene
+from v3core.ports.storage import PageRequest
 from v3core.services.jobs import (
     DeleteScene,
     EditScene,
@@ -50,6 +54,20 @@ def _with_etag(response: Response[Any], scene: Scene) -> Response[Any]:
     return response
 
 
+async def _edit(
+    request: AnyRequest,
+    job_id: str,
+    scene_ref: str,
+    data: SceneUpdate,
+    edit_scene: EditScene,
+    if_match: str | None,
+) -> Response[Envelope[SceneOut]]:
+    version = expected_version(if_match, data.version)
+    command = EditSceneCommand(owner_id(request), job_id, scene_ref, data.changes(), version)
+    scene = await edit_scene.execute(command)
+    return _with_etag(ok(request, SceneOut.of(scene)), scene)
+
+
 class SceneController(Controller):
     """Scenes of one of the authenticated user's jobs."""
 
@@ -58,10 +76,14 @@ class SceneController(Controller):
 
     @get(operation_id="listScenes", summary="List a job's scenes in order")
     async def list_scenes(
-        self, request: AnyRequest, job_id: FromPath[str], list_scenes: Inject[ListScenes]
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        page: Inject[PageRequest],
+        list_scenes: Inject[ListScenes],
     ) -> Response[Envelope[list[SceneOut]]]:
         scenes = await list_scenes.execute(owner_id(request), job_id)
-        return ok(request, [SceneOut.of(s) for s in scenes])
+        return ok_page(request, [SceneOut.of(s) for s in page_slice(scenes, page)], len(scenes), page)
 
     @get("/{scene_ref:str}", operation_id="getScene", summary="Get a scene by id or number")
     async def get_scene(
@@ -82,11 +104,25 @@ class SceneController(Controller):
         scene_ref: FromPath[str],
         data: JSONBody[SceneUpdate],
         edit_scene: Inject[EditScene],
+        if_match: IfMatch = None,
     ) -> Response[Envelope[SceneOut]]:
-        version = expected_version(request.headers.get("if-match"), data.version)
-        command = EditSceneCommand(owner_id(request), job_id, scene_ref, data.changes(), version)
-        scene = await edit_scene.execute(command)
-        return _with_etag(ok(request, SceneOut.of(scene)), scene)
+        return await _edit(request, job_id, scene_ref, data, edit_scene, if_match)
+
+    @patch(
+        "/{scene_ref:str}",
+        operation_id="patchScene",
+        summary="Edit a scene (JSON Merge Patch; If-Match guards)",
+    )
+    async def patch_scene(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        scene_ref: FromPath[str],
+        data: MergePatchBody[SceneUpdate],
+        edit_scene: Inject[EditScene],
+        if_match: IfMatch = None,
+    ) -> Response[Envelope[SceneOut]]:
+        return await _edit(request, job_id, scene_ref, data, edit_scene, if_match)
 
     @delete("/{scene_ref:str}", operation_id="deleteScene", summary="Delete a scene", status_code=200)
     async def delete_scene(
@@ -96,8 +132,8 @@ class SceneController(Controller):
         scene_ref: FromPath[str],
         delete_scene: Inject[DeleteScene],
     ) -> Response[Envelope[Deleted]]:
-        await delete_scene.execute(owner_id(request), job_id, scene_ref)
-        return ok(request, Deleted(id=scene_ref))
+        deleted = await delete_scene.execute(owner_id(request), job_id, scene_ref)
+        return ok(request, Deleted(id=deleted.id))
 
     @post(
         "/{scene_ref:str}/regenerate",
