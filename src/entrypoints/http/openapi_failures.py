@@ -108,7 +108,7 @@ def _statuses(method: str, operation: Operation, public: bool) -> set[int]:
         statuses |= {401, 404}
     if operation.request_body is not None:
         statuses |= {413, 415}
-    if method in ("post", "put", "delete") and not public:
+    if method in ("post", "put", "patch", "delete") and not public:
         statuses.add(409)
     statuses |= EXTRA_STATUSES.get(operation.operation_id or "", set())
     if operation.operation_id in UPSTREAM_OPERATIONS:

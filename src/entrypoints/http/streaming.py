@@ -114,8 +114,8 @@ def _unsatisfiable(
 ) -> Response[Any]:
     message = f"the range is outside the {decision.size}-byte content"
     extra = {"Content-Range": decision.content_range, **_only(headers, ("ETag", "Accept-Ranges"))}
-    if request.method == "HEAD":
-        return Response(content=b"", status_code=416, headers=extra)
+    if request.method == "HEAD":  # the headers of the JSON failure GET would answer, no body
+        return Response(content=b"", status_code=416, headers=extra, media_type=MediaType.JSON)
     response = failure(request, 416, "range_not_satisfiable", message, None, extra)
     response.media_type = MediaType.JSON  # the route's own media type is the blob's, not JSON
     return response

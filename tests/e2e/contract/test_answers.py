@@ -40,7 +40,9 @@ async def test_scene_and_key_lists_carry_paging_meta(api: Api) -> None:
     assert len(keys.json()["data"]) == 1
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/a.png", "file:///etc/passwd", "javascript:alert(1)", "http://"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/a.png", "file:///etc/passwd", "javascript:alert(1)", "http://"]
+)
 async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(api: Api, url: str) -> None:
     client = await api.create_client(api.alice)
     body = brief(client["id"], assets=[{"url": "https://example.com/ok.png"}, {"url": url}])

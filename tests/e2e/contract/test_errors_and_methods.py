@@ -18,7 +18,9 @@ from tests.e2e.security.world import png
         ("offset=-1", "offset must be an integer between 0 and", ["query", "offset"]),
     ],
 )
-async def test_a_bad_query_parameter_is_explained_in_words(api: Api, query: str, said: str, loc: list[str]) -> None:
+async def test_a_bad_query_parameter_is_explained_in_words(
+    api: Api, query: str, said: str, loc: list[str]
+) -> None:
     response = await api.client.get(f"/api/v3/clients?{query}", headers=api.alice)
     assert response.status_code == 422
     body = response.json()

@@ -76,7 +76,9 @@ async def test_a_scene_put_that_changes_nothing_keeps_its_version(api: Api) -> N
     scene = job["scenes"][0]
     url = f"/api/v3/jobs/{job['id']}/scenes/{scene['id']}"
     same = {"script": scene["script"], "duration": scene["duration"], "shotType": scene["shotType"]}
-    response = await api.client.put(url, json=same, headers={**api.alice, "If-Match": f'"v{scene["version"]}"'})
+    response = await api.client.put(
+        url, json=same, headers={**api.alice, "If-Match": f'"v{scene["version"]}"'}
+    )
     assert response.status_code == 200, response.text
     assert response.json()["data"]["version"] == scene["version"]
     assert response.headers["etag"] == f'"v{scene["version"]}"'
