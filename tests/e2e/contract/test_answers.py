@@ -53,3 +53,17 @@ async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(ap
         assert ["creative", "assets", 1, "url"] in locs
     listed = await api.client.get(f"/api/v3/jobs?clientId={client['id']}", headers=api.alice)
     assert listed.json()["meta"]["total"] == 0  # nothing was created
+
+
+async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    cancel = await api.client.post(
+        f"/api/v3/jobs/{job['id']}/actions", json={"action": "cancel"}, headers=api.alice
+    )
+    version = cancel.json()["data"]["version"]
+    url = f"/api/v3/jobs/{job['id']}/events"
+    fresh = await api.client.get(url, headers=api.alice)
+    assert f"id: {version}" in fresh.text
+    resumed = await api.client.get(url, headers={**api.alice, "Last-Event-ID": str(version)})
+    assert resumed.status_code == 200
+    assert "event: job" not in resumed.text
