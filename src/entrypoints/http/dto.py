@@ -25,7 +25,8 @@ from v3core.model import ApiKey, BrandGuidelines, Campaign, CampaignStatus, Clie
 from v3core.money import money
 from v3core.ports.storage import CampaignStats, ClientStats
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"\S")]
+"""A client or campaign name: not blank (``require_name`` strips what Python calls whitespace)."""
 Text = Annotated[str, msgspec.Meta(max_length=TEXT_MAX_LENGTH)]
 Url = Annotated[str, msgspec.Meta(max_length=URL_MAX_LENGTH)]
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ID_MAX_LENGTH)]

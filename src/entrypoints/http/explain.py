@@ -32,6 +32,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Expected `object`, got `\w+`"), "must be an object"),
     (re.compile(r"^Expected `array`, got `\w+`"), "must be an array"),
     (re.compile(r"^Invalid enum value (.+)"), "is not one of the allowed values ({0} given)"),
+    (re.compile(r"^Expected `str` matching regex '\\\\S'"), "must not be blank"),
+    (re.compile(r"^Expected `str` matching regex (.+)"), "must match the pattern {0}"),
     (re.compile(r"missing required field `[^`]+`"), "is required"),
     (re.compile(r"^Missing required"), "is required"),
 )

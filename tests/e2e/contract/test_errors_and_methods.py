@@ -92,3 +92,21 @@ async def test_head_of_a_job_video_answers_200_or_404_never_405(api: Api) -> Non
     assert response.status_code == 404  # not rendered yet: the same answer GET gives
     missing = await api.client.head("/api/v3/jobs/no-such-job/video", headers=api.alice)
     assert missing.status_code == 404
+
+
+async def test_an_upload_field_sent_twice_is_a_422_naming_it(api: Api) -> None:
+    """Found by the long fuzz: two clientId parts were silently reduced to the first."""
+    client = await api.create_client(api.alice)
+    response = await api.client.post(
+        "/api/v3/assets",
+        files=[
+            ("file", ("p.png", png(), "image/png")),
+            ("clientId", (None, client["id"])),
+            ("client_id", (None, "another")),
+        ],
+        headers=api.alice,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["meta"]["details"][0]["loc"] == ["client_id"]
+    listed = await api.client.get(f"/api/v3/assets?clientId={client['id']}", headers=api.alice)
+    assert listed.json()["meta"]["total"] == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import Api
 from tests.e2e.jobs.test_job_endpoints import brief
 from v3core.limits import IDEMPOTENCY_KEY_MAX_LENGTH, NAME_MAX_LENGTH
@@ -62,3 +64,13 @@ async def test_the_schema_states_the_lengths_the_columns_hold(api: Api) -> None:
     key = next(p for p in create_job["parameters"] if p["name"] == "Idempotency-Key")
     assert key["in"] == "header"
     assert key["schema"]["maxLength"] == IDEMPOTENCY_KEY_MAX_LENGTH
+
+
+@pytest.mark.parametrize("blank", ["\u001d", "\u0085", "\u00a0 "])
+async def test_a_name_of_whitespace_is_refused_as_the_schema_says(api: Api, blank: str) -> None:
+    """Found by the long fuzz: the schema allowed any 1+ characters, the domain refused blank ones."""
+    created = await api.client.post("/api/v3/clients", json={"name": blank}, headers=api.alice)
+    assert created.status_code == 422, created.text
+    assert created.json()["error"] == "name must not be blank"
+    document = (await api.client.get("/schema/openapi.json")).json()
+    assert document["components"]["schemas"]["ClientCreate"]["properties"]["name"]["pattern"] == r"\S"
