@@ -3,6 +3,8 @@ so no session builds a virtualenv of its own: `uv.lock` is the single source of 
 
 from __future__ import annotations
 
+import os
+
 import nox
 
 nox.options.default_venv_backend = "none"
@@ -36,3 +38,23 @@ def tests(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks of QUALITY.md; results go to docs/performance.md by hand from the printed table."""
     session.run("python", "benchmarks/run_all.py", *session.posargs)
+
+
+@nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Schemathesis over the whole API against PostgreSQL, 200 examples per operation and mode
+    (positive and negative): no 5xx, no schema violation. Long (tens of minutes), so not a default
+    session; the default suite runs the same test with 8 examples on every backend.
+    ``FUZZ_EXAMPLES=N`` changes the count. Fails (never skips) without PostgreSQL."""
+    examples = os.environ.get("FUZZ_EXAMPLES") or "200"
+    session.run(
+        "pytest",
+        "tests/e2e/fuzz",
+        "-m",
+        "postgres",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        *session.posargs,
+        env={"FUZZ_EXAMPLES": examples, "CI": "1"},
+    )

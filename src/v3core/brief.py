@@ -8,12 +8,14 @@ must never repeat.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from v3core.errors import ErrorDetail, ValidationFailed
+from v3core.limits import URL_MAX_LENGTH
 
 VIDEO_FORMATS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:5")
 MIN_VIDEO_SECONDS = 5.0
@@ -100,6 +102,18 @@ class Brief:
     generate_audio: bool = False
 
 
+REQUIRED_FIELDS: Mapping[tuple[str, ...], tuple[str, ...]] = {
+    (): ("context", "adBasics", "creative"),
+    ("context",): ("clientId",),
+    ("adBasics",): ("product", "targetAudience", "keyMessage", "callToAction"),
+    ("creative",): ("direction",),
+    ("creative", "direction"): ("style",),
+}
+"""Required fields of a raw brief, by the path of the object holding them (SPEC §4 "Jobs"):
+sections are objects, fields non-blank strings. ``parse_brief`` enforces them; the OpenAPI
+document declares them from this table."""
+
+
 class _Reader:
     """Collects every problem of a raw brief instead of stopping at the first."""
 
@@ -170,6 +184,24 @@ def _video_specs(raw: Mapping[str, Any], reader: _Reader, loc: tuple[str | int, 
     return VideoSpecs(duration=float(duration), format=str(fmt), resolution=resolution)
 
 
+def importable_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be imported (not http(s), no host, too long), or ``None``.
+
+    The same rule ``POST /assets/from-url`` applies, checked when the brief arrives rather
+    than when the job imports it."""
+    if len(url) > URL_MAX_LENGTH:
+        return f"must be at most {URL_MAX_LENGTH} characters long"
+    try:
+        parsed = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        return "not a valid URL"
+    if parsed.scheme.lower() not in ("http", "https"):
+        return f"only http and https URLs can be imported, not {parsed.scheme or 'none'!r}"
+    if not parsed.hostname:
+        return "the URL has no host"
+    return None
+
+
 def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tuple[AssetInput, ...]:
     if raw is None:
         return ()
@@ -183,6 +215,8 @@ def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tupl
             reader.errors.append(ErrorDetail((*loc, i), "Give a url or an assetId", "missing"))
             continue
         url = reader.text(item, "url", (*loc, i), required=False)
+        if url and (problem := importable_url_problem(url)):
+            reader.errors.append(ErrorDetail((*loc, i, "url"), problem, "url_scheme"))
         asset_id = reader.text(item, "assetId", (*loc, i), required=False) or reader.text(
             item, "asset_id", (*loc, i), required=False
         )
@@ -220,7 +254,7 @@ def parse_brief(raw: Any) -> Brief:
     user_id = reader.text(context, "userId", ("context",), required=False)
     basics_values = {
         key: reader.text(basics, key, ("adBasics",)) if has["adBasics"] else None
-        for key in ("product", "targetAudience", "keyMessage", "callToAction")
+        for key in REQUIRED_FIELDS[("adBasics",)]
     }
     style = reader.text(direction, "style", ("creative", "direction")) if has_direction else None
     tone = reader.text(direction, "tone", ("creative", "direction"), required=False)

@@ -14,6 +14,7 @@ from adapters.memory.state import (
     page_of,
     require,
 )
+from v3core import money
 from v3core.errors import NotFound
 from v3core.model import Campaign, Client, JobStatus
 from v3core.ports.storage import (
@@ -65,7 +66,7 @@ class InMemoryClientRepository(ClientRepository):
             campaign_count=len(campaigns),
             job_count=len(jobs),
             video_count=sum(1 for j in jobs if j.status == JobStatus.COMPLETED),
-            total_spend=float(sum(j.cost.actual for j in jobs)),
+            total_spend=money.total(j.cost.actual for j in jobs),
         )
 
     async def dependents(self, owner_id: str, client_id: str) -> ClientDependents:
@@ -126,6 +127,6 @@ class InMemoryCampaignRepository(CampaignRepository):
         return CampaignStats(
             job_count=len(jobs),
             video_count=len(videos),
-            total_spend=float(sum(j.cost.actual for j in jobs)),
-            avg_cost=float(sum(videos) / len(videos)) if videos else 0.0,
+            total_spend=money.total(j.cost.actual for j in jobs),
+            avg_cost=money.average(sum(money.to_micros(v) for v in videos), len(videos)),
         )

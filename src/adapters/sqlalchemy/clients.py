@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from adapters.sqlalchemy.base import Transaction, by_id, owned, page_of
 from adapters.sqlalchemy.mappers import campaign_from_row, campaign_values, client_from_row, client_values
 from adapters.sqlalchemy.tables import assets, campaigns, clients, jobs
+from v3core import money
 from v3core.errors import NotFound
 from v3core.model import Campaign, Client, JobStatus
 from v3core.ports.storage import (
@@ -23,6 +24,13 @@ from v3core.ports.storage import (
 
 _FIXED = ("id", "owner_id", "created_at")
 _COMPLETED = jobs.c.status == JobStatus.COMPLETED.value
+_MICROS = sa.cast(sa.func.round(jobs.c.cost_actual * money.MICROS_PER_DOLLAR), sa.BigInteger)
+"""A job's actual cost in whole micro-dollars: summed as integers, exact on every backend."""
+
+
+def _spent(condition: sa.ColumnElement[bool] | None = None) -> sa.ColumnElement[Any]:
+    total = sa.func.sum(_MICROS) if condition is None else sa.func.sum(_MICROS).filter(condition)
+    return sa.func.coalesce(total, 0)
 
 
 def changeable(values: dict[str, Any]) -> dict[str, Any]:
@@ -68,10 +76,11 @@ class SqlAlchemyClientRepository(ClientRepository):
             _count_of(campaigns, owner_id, client_id),
             sa.func.count(),
             sa.func.count().filter(_COMPLETED),
-            sa.func.coalesce(sa.func.sum(jobs.c.cost_actual), 0.0),
+            _spent(),
         ).where(jobs.c.owner_id == owner_id, jobs.c.client_id == client_id)
         campaign_count, job_count, video_count, spend = tuple((await self._tx.execute(query)).one())
-        return ClientStats(int(campaign_count), int(job_count), int(video_count), float(spend))
+        total = money.money(money.from_micros(int(spend)))
+        return ClientStats(int(campaign_count), int(job_count), int(video_count), total)
 
     async def dependents(self, owner_id: str, client_id: str) -> ClientDependents:
         query = sa.select(*(_count_of(t, owner_id, client_id) for t in (campaigns, assets, jobs)))
@@ -115,8 +124,10 @@ class SqlAlchemyCampaignRepository(CampaignRepository):
         query = sa.select(
             sa.func.count(),
             sa.func.count().filter(_COMPLETED),
-            sa.func.coalesce(sa.func.sum(jobs.c.cost_actual), 0.0),
-            sa.func.coalesce(sa.func.avg(jobs.c.cost_actual).filter(_COMPLETED), 0.0),
+            _spent(),
+            _spent(_COMPLETED),
         ).where(jobs.c.owner_id == owner_id, jobs.c.campaign_id == campaign_id)
-        job_count, video_count, spend, avg_cost = tuple((await self._tx.execute(query)).one())
-        return CampaignStats(int(job_count), int(video_count), float(spend), float(avg_cost))
+        job_count, video_count, spend, video_spend = tuple((await self._tx.execute(query)).one())
+        total = money.money(money.from_micros(int(spend)))
+        average = money.average(int(video_spend), int(video_count))
+        return CampaignStats(int(job_count), int(video_count), total, average)

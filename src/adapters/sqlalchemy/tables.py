@@ -12,6 +12,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.types import UtcDateTime, id_type, json_type
+from v3core.limits import (
+    API_KEY_NAME_MAX_LENGTH,
+    ASSET_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+)
 
 metadata = sa.MetaData(
     naming_convention={
@@ -38,7 +45,7 @@ users = sa.Table(
     "users",
     metadata,
     sa.Column("id", id_type(), primary_key=True),
-    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("email", sa.String(EMAIL_MAX_LENGTH), nullable=False, unique=True),
     sa.Column("password_hash", sa.String(255)),
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
@@ -50,7 +57,7 @@ api_keys = sa.Table(
     sa.Column("user_id", id_type(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("key_hash", sa.String(128), nullable=False),
     sa.Column("prefix", sa.String(32), nullable=False),
-    sa.Column("name", sa.String(200)),
+    sa.Column("name", sa.String(API_KEY_NAME_MAX_LENGTH)),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("last_used_at", UtcDateTime()),
     sa.Column("revoked_at", UtcDateTime()),
@@ -63,7 +70,7 @@ clients = sa.Table(
     metadata,
     sa.Column("id", id_type(), primary_key=True),
     _owner(),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(NAME_MAX_LENGTH), nullable=False),
     sa.Column("description", sa.Text),
     sa.Column("homepage", sa.Text),
     sa.Column("brand_guidelines", json_type(), nullable=False),
@@ -78,7 +85,7 @@ campaigns = sa.Table(
     sa.Column("id", id_type(), primary_key=True),
     _owner(),
     sa.Column("client_id", id_type(), sa.ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(NAME_MAX_LENGTH), nullable=False),
     sa.Column("goal", sa.Text),
     sa.Column("status", sa.String(32), nullable=False),
     sa.Column("product_url", sa.Text),
@@ -109,7 +116,7 @@ jobs = sa.Table(
     sa.Column("feedback", sa.Text),
     sa.Column("video_asset_id", id_type()),
     sa.Column("video_duration", sa.Float),
-    sa.Column("idempotency_key", sa.String(255)),
+    sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_MAX_LENGTH)),
     sa.Column("request_hash", sa.String(128)),
     sa.Column("version", sa.Integer, nullable=False),
     *_times(),
@@ -132,7 +139,7 @@ assets = sa.Table(
     sa.Column("client_id", id_type(), sa.ForeignKey("clients.id", ondelete="SET NULL")),
     sa.Column("campaign_id", id_type(), sa.ForeignKey("campaigns.id", ondelete="SET NULL")),
     sa.Column("job_id", id_type(), sa.ForeignKey("jobs.id", ondelete="SET NULL")),
-    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("name", sa.String(ASSET_NAME_MAX_LENGTH), nullable=False),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("format", sa.String(16), nullable=False),
     sa.Column("content_type", sa.String(255), nullable=False),

@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.interfaces import Dialect
 
+from v3core.limits import ID_MAX_LENGTH
+
 
 def id_type() -> sa.types.TypeEngine[str]:
     """A short string id; byte-wise ("C") collation on PostgreSQL so ``ORDER BY id``
     agrees with SQLite and Python."""
-    return sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
+    return sa.String(ID_MAX_LENGTH).with_variant(sa.String(ID_MAX_LENGTH, collation="C"), "postgresql")
 
 
 def json_type() -> sa.types.TypeEngine[Any]:

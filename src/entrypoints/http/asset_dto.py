@@ -177,7 +177,8 @@ class UploadOperation(Operation):
     """Documents the body ``create_asset`` reads itself: multipart with a file, or JSON with a url."""
 
     def __post_init__(self) -> None:
-        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": _TEXT}
+        tags = Schema(one_of=[_TEXT, Schema(type=OpenAPIType.ARRAY, items=_TEXT)])  # repeated or a,b
+        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": tags}
         multipart = Schema(
             type=OpenAPIType.OBJECT,
             properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY), **fields},

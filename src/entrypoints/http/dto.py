@@ -13,12 +13,23 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from v3core.limits import (
+    API_KEY_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    ID_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    URL_MAX_LENGTH,
+)
 from v3core.model import ApiKey, BrandGuidelines, Campaign, CampaignStatus, Client
+from v3core.money import money
 from v3core.ports.storage import CampaignStats, ClientStats
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
-Text = Annotated[str, msgspec.Meta(max_length=10_000)]
-Url = Annotated[str, msgspec.Meta(max_length=2048)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"\S")]
+"""A client or campaign name: not blank (``require_name`` strips what Python calls whitespace)."""
+Text = Annotated[str, msgspec.Meta(max_length=TEXT_MAX_LENGTH)]
+Url = Annotated[str, msgspec.Meta(max_length=URL_MAX_LENGTH)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=ID_MAX_LENGTH)]
 Json = dict[str, Any]
 
 
@@ -41,6 +52,16 @@ class BrandGuidelinesBody(msgspec.Struct, rename="camel", forbid_unknown_fields=
         return cls(list(g.colors), list(g.fonts), g.tone, list(g.restrictions), list(g.examples))
 
 
+class BrandGuidelinesPatch(msgspec.Struct, rename="camel"):
+    """Brand guidelines in a partial update: only the fields sent change, ``null`` resets one."""
+
+    colors: list[str] | UnsetType | None = UNSET
+    fonts: list[str] | UnsetType | None = UNSET
+    tone: str | UnsetType | None = UNSET
+    restrictions: list[str] | UnsetType | None = UNSET
+    examples: list[str] | UnsetType | None = UNSET
+
+
 class ClientCreate(msgspec.Struct, rename="camel"):
     """Body of ``POST /clients``."""
 
@@ -52,21 +73,19 @@ class ClientCreate(msgspec.Struct, rename="camel"):
 
 
 class ClientUpdate(msgspec.Struct, rename="camel"):
-    """Body of ``PUT /clients/{id}``: a partial update, only the fields sent change."""
+    """Body of ``PUT``/``PATCH /clients/{id}``: a JSON Merge Patch. Only the fields sent change;
+    ``brandGuidelines`` and ``metadata`` merge key by key; ``null`` resets a field."""
 
     name: Name | UnsetType = UNSET
     description: Text | UnsetType | None = UNSET
     homepage: Url | UnsetType | None = UNSET
-    brand_guidelines: BrandGuidelinesBody | UnsetType | None = UNSET
+    brand_guidelines: BrandGuidelinesPatch | UnsetType | None = UNSET
     metadata: Json | UnsetType | None = UNSET
 
     def changes(self) -> dict[str, Any]:
         values = sent_fields(self)
-        if "brand_guidelines" in values:
-            g = values["brand_guidelines"]
-            values["brand_guidelines"] = g.to_domain() if g is not None else BrandGuidelines()
-        if "metadata" in values:
-            values["metadata"] = values["metadata"] or {}
+        if isinstance(values.get("brand_guidelines"), BrandGuidelinesPatch):
+            values["brand_guidelines"] = sent_fields(values["brand_guidelines"])
         return values
 
 
@@ -107,13 +126,13 @@ class ClientStatsOut(msgspec.Struct, rename="camel"):
 
     @classmethod
     def of(cls, client_id: str, s: ClientStats) -> ClientStatsOut:
-        return cls(client_id, s.campaign_count, s.job_count, s.video_count, s.total_spend)
+        return cls(client_id, s.campaign_count, s.job_count, s.video_count, money(s.total_spend))
 
 
 class CampaignCreate(msgspec.Struct, rename="camel"):
     """Body of ``POST /campaigns``."""
 
-    client_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    client_id: Id
     name: Name
     goal: Text | None = None
     status: CampaignStatus = CampaignStatus.DRAFT
@@ -123,9 +142,10 @@ class CampaignCreate(msgspec.Struct, rename="camel"):
 
 
 class CampaignUpdate(msgspec.Struct, rename="camel"):
-    """Body of ``PUT /campaigns/{id}``: a partial update, only the fields sent change."""
+    """Body of ``PUT``/``PATCH /campaigns/{id}``: a JSON Merge Patch. Only the fields sent change;
+    ``metadata`` and an object ``brief`` merge key by key; ``null`` resets a field."""
 
-    client_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | UnsetType = UNSET
+    client_id: Id | UnsetType = UNSET
     name: Name | UnsetType = UNSET
     goal: Text | UnsetType | None = UNSET
     status: CampaignStatus | UnsetType = UNSET
@@ -134,10 +154,7 @@ class CampaignUpdate(msgspec.Struct, rename="camel"):
     metadata: Json | UnsetType | None = UNSET
 
     def changes(self) -> dict[str, Any]:
-        values = sent_fields(self)
-        if "metadata" in values:
-            values["metadata"] = values["metadata"] or {}
-        return values
+        return sent_fields(self)
 
 
 class CampaignOut(msgspec.Struct, rename="camel"):
@@ -182,15 +199,15 @@ class CampaignStatsOut(msgspec.Struct, rename="camel"):
 
     @classmethod
     def of(cls, campaign_id: str, s: CampaignStats) -> CampaignStatsOut:
-        return cls(campaign_id, s.job_count, s.video_count, s.total_spend, s.avg_cost)
+        return cls(campaign_id, s.job_count, s.video_count, money(s.total_spend), money(s.avg_cost))
 
 
 class LoginBody(msgspec.Struct, rename="camel"):
     """Body of ``POST /auth/login``: ``email`` (or ``username``) and ``password``."""
 
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-    email: str | None = None
-    username: str | None = None
+    email: Annotated[str, msgspec.Meta(max_length=EMAIL_MAX_LENGTH)] | None = None
+    username: Annotated[str, msgspec.Meta(max_length=EMAIL_MAX_LENGTH)] | None = None
 
 
 class TokenOut(msgspec.Struct, rename="camel"):
@@ -205,7 +222,7 @@ class TokenOut(msgspec.Struct, rename="camel"):
 class ApiKeyCreate(msgspec.Struct, rename="camel"):
     """Body of ``POST /auth/keys``: an optional label."""
 
-    name: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    name: Annotated[str, msgspec.Meta(max_length=API_KEY_NAME_MAX_LENGTH)] | None = None
 
 
 class ApiKeyOut(msgspec.Struct, rename="camel"):

@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from entrypoints.http.envelope import Envelope, ErrorDetail, failure
+from entrypoints.http.explain import explain, with_public_names
 from v3core import errors
 
 log = logging.getLogger("v3.http")
@@ -51,7 +52,8 @@ _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _loc(key: str | None, message: str, source: str | None) -> list[str | int]:
+def _loc(key: str | None, message: str, source: Any) -> list[str | int]:
+    source = getattr(source, "value", source)  # Litestar's ParamType enum for parameters
     missing = _MISSING_FIELD.search(message)
     path = key or ""
     if missing:
@@ -97,10 +99,11 @@ def storage_unavailable(
 
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Envelope[None]]:
-    """Litestar's request validation (body, query, path) → 422 naming each field."""
-    details = _details_of(exc)
-    fields = ", ".join(".".join(str(p) for p in d.loc) for d in details) or "request"
-    return failure(request, 422, "validation_error", f"invalid input: {fields}", details)
+    """Litestar's request validation (body, query, path, headers) → 422 saying what is wrong with
+    each field ("limit must be between 1 and 1000"); ``meta.details`` keeps where."""
+    details = with_public_names(request, _details_of(exc))
+    said = "; ".join(explain(request, d) for d in details) or "invalid input"
+    return failure(request, 422, "validation_error", said, details)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Envelope[None]]:

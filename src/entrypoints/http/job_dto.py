@@ -15,7 +15,8 @@ import msgspec
 
 from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
-from v3core.model import Job, Scene
+from v3core.model import Job, JobCost, JobStatus, Scene
+from v3core.money import money
 
 Json = dict[str, Any]
 
@@ -110,6 +111,11 @@ class CostOut(msgspec.Struct, rename="camel"):
     currency: str
     breakdown: dict[str, float]
 
+    @classmethod
+    def of(cls, cost: JobCost) -> CostOut:
+        breakdown = {step: money(amount) for step, amount in cost.breakdown.items()}
+        return cls(money(cost.estimated), money(cost.actual), cost.currency, breakdown)
+
 
 class SceneOut(msgspec.Struct, rename="camel"):
     """One scene of a storyboard."""
@@ -157,7 +163,7 @@ class JobOut(msgspec.Struct, rename="camel"):
     """A job with its ordered scenes."""
 
     id: str
-    status: str
+    status: JobStatus
     progress: ProgressOut
     context: Json
     ad_basics: Json
@@ -185,7 +191,7 @@ class JobOut(msgspec.Struct, rename="camel"):
         total = job.video_duration if job.video_duration else round(sum(s.duration for s in scenes), 3)
         return cls(
             id=job.id,
-            status=job.status.value,
+            status=job.status,
             progress=ProgressOut(p.stage, p.percent, p.message, p.current_step, p.total_steps),
             context=brief["context"],
             ad_basics=brief["adBasics"],
@@ -194,7 +200,7 @@ class JobOut(msgspec.Struct, rename="camel"):
             generate_audio=job.brief.generate_audio,
             scenes=[SceneOut.of(s, base_url) for s in scenes],
             asset_ids=list(job.asset_ids),
-            cost=CostOut(job.cost.estimated, job.cost.actual, job.cost.currency, dict(job.cost.breakdown)),
+            cost=CostOut.of(job.cost),
             duration=total or job.brief.creative.video_specs.duration,
             video_url=video_url(base_url, job),
             video_asset_id=job.video_asset_id,
@@ -232,7 +238,15 @@ class EstimateOut(msgspec.Struct, rename="camel"):
 
     @classmethod
     def of(cls, e: CostEstimate) -> EstimateOut:
-        return cls(e.estimated_cost, e.currency, dict(e.breakdown), e.valid_until, dict(e.assumptions))
+        assumptions = {camel_case(k): v for k, v in e.assumptions.items()}
+        breakdown = {step: money(amount) for step, amount in e.breakdown.items()}
+        return cls(money(e.estimated_cost), e.currency, breakdown, e.valid_until, assumptions)
+
+
+def camel_case(name: str) -> str:
+    """``scene_count`` → ``sceneCount`` (wire keys are camelCase)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 class ActionBody(msgspec.Struct, rename="camel", omit_defaults=True):

@@ -29,6 +29,7 @@ from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
 from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.openapi_contract import tighten
 
 FAILURE = "Failure"
 FAILURE_META = "FailureMeta"
@@ -121,7 +122,7 @@ def _statuses(method: str, operation: Operation, public: bool) -> set[int]:
         statuses |= {401, 404}
     if operation.request_body is not None:
         statuses |= {413, 415}
-    if method in ("post", "put", "delete") and not public:
+    if method in ("post", "put", "patch", "delete") and not public:
         statuses.add(409)
     statuses |= EXTRA_STATUSES.get(operation.operation_id or "", set())
     if operation.operation_id in UPSTREAM_OPERATIONS:
@@ -178,7 +179,7 @@ def documented_schema(app: Litestar) -> dict[str, Any]:
     served: dict[str, Any] | None = app.state.get(_SERVED)
     if served is None:
         document_app_failures(app)
-        served = app.openapi_schema.to_schema()
+        served = tighten(app.openapi_schema.to_schema())
         app.state[_SERVED] = served
     return served
 

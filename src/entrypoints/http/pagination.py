@@ -8,7 +8,8 @@ declare both and merge with ``either``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypeVar
 
 from litestar.di import Provide
 from litestar.params import QueryParameter
@@ -17,8 +18,9 @@ from v3core.errors import ValidationFailed
 from v3core.ports.storage import PageRequest
 
 MAX_LIMIT = 1000
-MAX_OFFSET = 2**63 - 1
-"""The largest offset a database accepts (a signed 64-bit integer); beyond it answers 422."""
+MAX_OFFSET = 2**53 - 1
+"""The largest offset accepted (beyond it 422): exact as a JSON number in every client (2**53 - 1),
+and far below what a database accepts (a signed 64-bit integer)."""
 DEFAULT_LIMIT = 100
 
 
@@ -39,3 +41,11 @@ def either(camel: str | None, snake: str | None, name: str) -> str | None:
     if camel is not None and snake is not None and camel != snake:
         raise ValidationFailed.at(("query", name), "given twice with different values")
     return camel if camel is not None else snake
+
+
+T = TypeVar("T")
+
+
+def page_slice(items: Sequence[T], page: PageRequest) -> Sequence[T]:
+    """The items of ``page`` from a short list read whole (a job's scenes, a user's keys)."""
+    return items[page.offset : page.offset + page.limit]

@@ -7,7 +7,9 @@ through as 500s: invalid UTF-8 inside a string (``UnicodeDecodeError``) and nest
 deeper than the interpreter's recursion limit (``RecursionError``).
 
 ``check_request`` (the app's ``before_request``) refuses what Litestar would quietly
-accept: a query parameter given twice (422) and a non-JSON body sent to a JSON handler (415).
+accept: a query parameter the operation does not take or given twice (422) and a non-JSON
+body sent to a JSON handler (415). It also answers ``OPTIONS`` itself, with every method of
+the path in ``Allow`` (Litestar's own answer names only the methods of one handler group).
 NUL characters, in a JSON string, the path or the query, answer 422: PostgreSQL cannot
 store them in text (it was a 500 there).
 """
@@ -15,14 +17,22 @@ store them in text (it was a 500 there).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any, TypeAlias, TypeVar
 
-from litestar import Request
+from litestar import Litestar, Request, Response
 from litestar.exceptions import ClientException
+from litestar.params import Body
+from litestar.routes import HTTPRoute
 
 from v3core.errors import UnsupportedMediaType, ValidationFailed
 
+T = TypeVar("T")
+MERGE_PATCH = "application/merge-patch+json"
+MergePatchBody: TypeAlias = Annotated[T, Body(media_type=MERGE_PATCH)]
+"""A JSON Merge Patch body (RFC 7386), documented as ``application/merge-patch+json``."""
+
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_ALLOW = "v3.allow_by_path"
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 """``\\u0000`` in JSON text, not preceded by an escaped backslash."""
 
@@ -48,16 +58,69 @@ def reject_nul_characters(body: bytes) -> None:
         raise ValidationFailed.at(("body",), "text may not contain NUL characters (\\u0000)")
 
 
-async def check_request(request: Request[Any, Any, Any]) -> None:
-    """``before_request`` hook of the app: the checks below, before any parameter is parsed."""
+async def check_request(request: Request[Any, Any, Any]) -> Response[None] | None:
+    """``before_request`` hook of the app: the checks below, before any parameter is parsed;
+    the answer to ``OPTIONS``."""
     if "\x00" in request.scope["path"]:
         raise ValidationFailed.at(("path",), "the path may not contain NUL characters")
+    if request.method == "OPTIONS":
+        return Response(content=None, status_code=204, headers={"Allow": allowed_methods(request)})
     if request.scope.get("query_string"):
         if b"%00" in request.scope["query_string"]:
             raise ValidationFailed.at(("query",), "the query may not contain NUL characters")
         reject_repeated_query_parameters(request)
+        reject_unknown_query_parameters(request)
     if request.method in _BODY_METHODS:
         reject_non_json_bodies(request)
+    return None
+
+
+def _allow_by_path(app: Litestar) -> dict[str, str]:
+    methods: dict[str, set[str]] = {}
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            methods.setdefault(route.path_format, set()).update(route.methods)
+    return {path: ", ".join(sorted(found | {"OPTIONS"})) for path, found in methods.items()}
+
+
+def allowed_methods(request: Request[Any, Any, Any]) -> str:
+    """The ``Allow`` value of the request's path: every method some handler serves there."""
+    table: dict[str, str] | None = request.app.state.get(_ALLOW)
+    if table is None:
+        table = request.app.state[_ALLOW] = _allow_by_path(request.app)
+    return table.get(request.scope.get("path_template", ""), "OPTIONS")
+
+
+def _query_parameter_names(request: Request[Any, Any, Any]) -> frozenset[str] | None:
+    handler = request.route_handler
+    known: frozenset[str] | None = handler.opt.get(_QUERY_NAMES)
+    if known is None:
+        route = next(
+            (r for r in request.app.routes if isinstance(r, HTTPRoute) and handler in r.route_handlers), None
+        )
+        if route is None:
+            return None
+        _, kwargs_model = route.route_handler_map[request.method]
+        known = frozenset(p.field_alias for p in kwargs_model.expected_query_params)
+        handler.opt[_QUERY_NAMES] = known
+    return known
+
+
+_QUERY_NAMES = "v3.query_parameter_names"
+
+
+def reject_unknown_query_parameters(request: Request[Any, Any, Any]) -> None:
+    """A query parameter the operation does not take (a misspelt filter, ``assetType``): 422
+    naming it, instead of a silently unfiltered answer."""
+    known = _query_parameter_names(request)
+    if known is None:
+        return
+    for name in request.query_params:
+        if name not in known:
+            expected = ", ".join(sorted(known)) or "none"
+            raise ValidationFailed.at(
+                ("query", name), f"unknown query parameter (this operation takes: {expected})"
+            )
 
 
 def reject_repeated_query_parameters(request: Request[Any, Any, Any]) -> None:

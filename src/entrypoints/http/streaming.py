@@ -24,6 +24,12 @@ from v3core.ranges import PartialBody, RangeDecision, Unsatisfiable, decide_rang
 from v3core.services.assets import BlobView
 
 DEFAULT_CACHE_CONTROL = "private, no-cache"
+BLOB_HEADERS = {
+    "Range": "One byte range (`bytes=0-1023`, `bytes=-500`): 206 with Content-Range; past the end 416",
+    "If-None-Match": "ETags (or `*`): 304 when one matches",
+    "If-Range": "The ETag the Range was computed for: another one gets the whole body",
+}
+"""The request headers ``serve_blob`` reads (documented on every operation that serves bytes)."""
 _UNSAFE_ASCII = re.compile(r"[^A-Za-z0-9!#$&+.^_`|~ -]")
 
 
@@ -108,8 +114,8 @@ def _unsatisfiable(
 ) -> Response[Any]:
     message = f"the range is outside the {decision.size}-byte content"
     extra = {"Content-Range": decision.content_range, **_only(headers, ("ETag", "Accept-Ranges"))}
-    if request.method == "HEAD":
-        return Response(content=b"", status_code=416, headers=extra)
+    if request.method == "HEAD":  # the headers of the JSON failure GET would answer, no body
+        return Response(content=b"", status_code=416, headers=extra, media_type=MediaType.JSON)
     response = failure(request, 416, "range_not_satisfiable", message, None, extra)
     response.media_type = MediaType.JSON  # the route's own media type is the blob's, not JSON
     return response

@@ -121,11 +121,11 @@ async def read_json(request: Request[Any, Any, Any], type_: type[Any]) -> Any:
 
 
 def _first(fields: dict[str, list[str]], *names: str) -> str | None:
-    for name in names:
-        values = [v.strip() for v in fields.get(name, []) if v.strip()]
-        if values:
-            return values[0]
-    return None
+    """The one value of a field sent under any of ``names``; sent twice is ambiguous (422)."""
+    values = [(name, v.strip()) for name in names for v in fields.get(name, []) if v.strip()]
+    if len(values) > 1:
+        raise ValidationFailed.at((values[1][0],), "given more than once")
+    return values[0][1] if values else None
 
 
 def _tags(fields: dict[str, list[str]]) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ import attrs
 
 from v3core.errors import NotFound, ValidationFailed
 from v3core.model import Campaign, CampaignStatus
+from v3core.patching import merge_patch
 from v3core.ports.storage import CampaignStats, Page, PageRequest, UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.clients import load_client, require_name
@@ -109,7 +110,8 @@ class ListCampaigns:
 
 @attrs.frozen
 class UpdateCampaignCommand:
-    """Changes to campaign ``campaign_id``: only the keys present in ``changes`` are touched."""
+    """Changes to campaign ``campaign_id`` as a JSON Merge Patch: only the keys present in
+    ``changes`` are touched; ``metadata`` and an object ``brief`` merge into the current ones."""
 
     owner_id: str
     campaign_id: str
@@ -137,10 +139,17 @@ class UpdateCampaign:
             campaign = await load_campaign(uow, command.owner_id, command.campaign_id)
             if changes.get("client_id", campaign.client_id) != campaign.client_id:
                 await load_client(uow, command.owner_id, changes["client_id"], "clientId")
-            campaign = attrs.evolve(campaign, **changes, updated_at=self.clock.now())
-            await uow.campaigns.update(campaign)
+            if "metadata" in changes:
+                changes["metadata"] = merge_patch(campaign.metadata, changes["metadata"] or {})
+            if isinstance(changes.get("brief"), Mapping) and isinstance(campaign.brief, Mapping):
+                changes["brief"] = merge_patch(campaign.brief, changes["brief"])
+            updated = attrs.evolve(campaign, **changes)
+            if updated == campaign:
+                return campaign  # nothing changed: no write, updatedAt stays
+            updated.updated_at = self.clock.now()
+            await uow.campaigns.update(updated)
             await uow.commit()
-        return campaign
+        return updated
 
 
 @attrs.frozen

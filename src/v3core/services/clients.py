@@ -9,7 +9,9 @@ from typing import Any
 import attrs
 
 from v3core.errors import Conflict, NotFound, ValidationFailed
+from v3core.limits import NAME_MAX_LENGTH
 from v3core.model import BrandGuidelines, Client
+from v3core.patching import merge_patch, patch_brand_guidelines
 from v3core.ports.storage import ClientStats, Page, PageRequest, UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets.queries import DeleteAsset
@@ -23,8 +25,8 @@ def require_name(name: str | None) -> str:
     text = (name or "").strip()
     if not text:
         raise ValidationFailed.at(("name",), "must not be empty", "missing")
-    if len(text) > 255:
-        raise ValidationFailed.at(("name",), "must be at most 255 characters")
+    if len(text) > NAME_MAX_LENGTH:
+        raise ValidationFailed.at(("name",), f"must be at most {NAME_MAX_LENGTH} characters")
     return text
 
 
@@ -102,7 +104,9 @@ class ListClients:
 
 @attrs.frozen
 class UpdateClientCommand:
-    """Changes to client ``client_id``: only the keys present in ``changes`` are touched."""
+    """Changes to client ``client_id`` as a JSON Merge Patch: only the keys present in ``changes``
+    are touched; ``brand_guidelines`` (a mapping of the fields to change, or a whole
+    ``BrandGuidelines``) and ``metadata`` merge into the current values (``v3core.patching``)."""
 
     owner_id: str
     client_id: str
@@ -111,7 +115,7 @@ class UpdateClientCommand:
 
 @attrs.frozen
 class UpdateClient:
-    """Partially updates a client."""
+    """Partially updates a client; an update that changes nothing writes nothing."""
 
     uow_factory: UnitOfWorkFactory
     clock: Clock
@@ -125,11 +129,20 @@ class UpdateClient:
         if "name" in changes:
             changes["name"] = require_name(changes["name"])
         async with self.uow_factory() as uow:
-            client = await load_client(uow, command.owner_id, command.client_id)
-            client = attrs.evolve(client, **changes, updated_at=self.clock.now())
-            await uow.clients.update(client)
+            current = await load_client(uow, command.owner_id, command.client_id)
+            if "brand_guidelines" in changes:
+                changes["brand_guidelines"] = patch_brand_guidelines(
+                    current.brand_guidelines, changes["brand_guidelines"]
+                )
+            if "metadata" in changes:
+                changes["metadata"] = merge_patch(current.metadata, changes["metadata"] or {})
+            updated = attrs.evolve(current, **changes)
+            if updated == current:
+                return current  # nothing changed: no write, updatedAt stays
+            updated.updated_at = self.clock.now()
+            await uow.clients.update(updated)
             await uow.commit()
-        return client
+        return updated
 
 
 @attrs.frozen

@@ -142,8 +142,10 @@ def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "createApiKey": {"name": "bob's key"},
         "createClient": {"name": "Bob Co"},
         "updateClient": {"name": "Taken over", "description": "by bob"},
+        "patchClient": {"brandGuidelines": {"tone": "taken over"}},
         "createCampaign": {"clientId": ids["client_id"], "name": "Bob campaign"},
         "updateCampaign": {"name": "Taken over"},
+        "patchCampaign": {"metadata": {"owner": "bob"}},
         "createAsset": {"url": "https://example.test/a.png"},
         "importAssetFromUrl": {"url": "https://example.test/a.png"},
         "importAssetsFromUrls": {"urls": ["https://example.test/a.png"]},
@@ -151,6 +153,7 @@ def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "estimateJobCost": brief(ids["client_id"]),
         "applyJobAction": {"action": "approve"},
         "updateScene": {"description": "Taken over", "duration": 5},
+        "patchScene": {"script": "Taken over"},
         "regenerateScene": {"feedback": "make it bob's"},
     }
 

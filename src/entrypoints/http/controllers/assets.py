@@ -212,3 +212,22 @@ class AssetController(Controller):
     ) -> Response[Any]:
         view = await get_asset_thumbnail.execute(owner_id(request), asset_id)
         return await serve_blob(request, blob_store, view, cache_control="private, max-age=86400")
+
+    @head(
+        "/{asset_id:str}/thumbnail",
+        operation_id="headAssetThumbnail",
+        summary="The headers GET /thumbnail would answer, without the body",
+        media_type="image/jpeg",
+    )
+    async def head_asset_thumbnail(
+        self,
+        request: AnyRequest,
+        asset_id: FromPath[str],
+        get_asset_thumbnail: Inject[GetAssetThumbnail],
+        blob_store: Inject[BlobStore],
+    ) -> Response[None]:
+        view = await get_asset_thumbnail.execute(owner_id(request), asset_id)
+        response: Response[None] = await serve_blob(
+            request, blob_store, view, cache_control="private, max-age=86400"
+        )
+        return response

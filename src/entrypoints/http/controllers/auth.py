@@ -11,8 +11,10 @@ from litestar.params import FromPath, JSONBody
 from entrypoints.http.auth import PUBLIC_OPT, owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.dto import ApiKeyCreate, ApiKeyOut, IssuedApiKeyOut, LoginBody, TokenOut
-from entrypoints.http.envelope import Envelope, ok
+from entrypoints.http.envelope import Envelope, ok, ok_page
+from entrypoints.http.pagination import page_slice
 from v3core.errors import ValidationFailed
+from v3core.ports.storage import PageRequest
 from v3core.services.accounts import (
     IssueApiKey,
     IssueApiKeyCommand,
@@ -61,10 +63,10 @@ class ApiKeyController(Controller):
 
     @get(operation_id="listApiKeys", summary="List your API keys (no secrets)")
     async def list_keys(
-        self, request: AnyRequest, list_api_keys: Inject[ListApiKeys]
+        self, request: AnyRequest, page: Inject[PageRequest], list_api_keys: Inject[ListApiKeys]
     ) -> Response[Envelope[list[ApiKeyOut]]]:
         keys = await list_api_keys.execute(owner_id(request))
-        return ok(request, [ApiKeyOut.of(k) for k in keys])
+        return ok_page(request, [ApiKeyOut.of(k) for k in page_slice(keys, page)], len(keys), page)
 
     @post(operation_id="createApiKey", summary="Create an API key; its secret is shown in this answer only")
     async def create_key(

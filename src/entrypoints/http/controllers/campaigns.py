@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
@@ -12,6 +12,7 @@ from entrypoints.http.di import Inject
 from entrypoints.http.dto import CampaignCreate, CampaignOut, CampaignStatsOut, CampaignUpdate
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
 from entrypoints.http.pagination import either
+from entrypoints.http.request import MergePatchBody
 from v3core.model import CampaignStatus
 from v3core.ports.storage import PageRequest
 from v3core.services.campaigns import (
@@ -83,12 +84,23 @@ class CampaignController(Controller):
     ) -> Response[Envelope[CampaignOut]]:
         return ok(request, CampaignOut.of(await get_campaign.execute(owner_id(request), campaign_id)))
 
-    @put("/{campaign_id:str}", operation_id="updateCampaign", summary="Update a campaign (partial)")
+    @put("/{campaign_id:str}", operation_id="updateCampaign", summary="Update a campaign (JSON Merge Patch)")
     async def update_campaign(
         self,
         request: AnyRequest,
         campaign_id: FromPath[str],
         data: JSONBody[CampaignUpdate],
+        update_campaign: Inject[UpdateCampaign],
+    ) -> Response[Envelope[CampaignOut]]:
+        command = UpdateCampaignCommand(owner_id(request), campaign_id, data.changes())
+        return ok(request, CampaignOut.of(await update_campaign.execute(command)))
+
+    @patch("/{campaign_id:str}", operation_id="patchCampaign", summary="Update a campaign (JSON Merge Patch)")
+    async def patch_campaign(
+        self,
+        request: AnyRequest,
+        campaign_id: FromPath[str],
+        data: MergePatchBody[CampaignUpdate],
         update_campaign: Inject[UpdateCampaign],
     ) -> Response[Envelope[CampaignOut]]:
         command = UpdateCampaignCommand(owner_id(request), campaign_id, data.changes())

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.dto import ClientCreate, ClientOut, ClientStatsOut, ClientUpdate
 from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
+from entrypoints.http.request import MergePatchBody
 from v3core.model import BrandGuidelines
 from v3core.ports.storage import PageRequest
 from v3core.services.clients import (
@@ -68,12 +69,23 @@ class ClientController(Controller):
         client = await get_client.execute(owner_id(request), client_id)
         return ok(request, ClientOut.of(client))
 
-    @put("/{client_id:str}", operation_id="updateClient", summary="Update a client (partial)")
+    @put("/{client_id:str}", operation_id="updateClient", summary="Update a client (JSON Merge Patch)")
     async def update_client(
         self,
         request: AnyRequest,
         client_id: FromPath[str],
         data: JSONBody[ClientUpdate],
+        update_client: Inject[UpdateClient],
+    ) -> Response[Envelope[ClientOut]]:
+        command = UpdateClientCommand(owner_id(request), client_id, data.changes())
+        return ok(request, ClientOut.of(await update_client.execute(command)))
+
+    @patch("/{client_id:str}", operation_id="patchClient", summary="Update a client (JSON Merge Patch)")
+    async def patch_client(
+        self,
+        request: AnyRequest,
+        client_id: FromPath[str],
+        data: MergePatchBody[ClientUpdate],
         update_client: Inject[UpdateClient],
     ) -> Response[Envelope[ClientOut]]:
         command = UpdateClientCommand(owner_id(request), client_id, data.changes())

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, head, post
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -18,6 +18,7 @@ from entrypoints.http.asset_dto import AssetLinks, AssetOut
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
 from entrypoints.http.envelope import Envelope, ok, ok_page
+from entrypoints.http.headers import IdempotencyKey, LastEventId, Prefer
 from entrypoints.http.job_dto import (
     ActionBody,
     EstimateOut,
@@ -120,15 +121,17 @@ class JobController(Controller):
         data: JSONBody[JobCreate],
         create_job: Inject[CreateJob],
         job_reads: Inject[JobReads],
+        idempotency_key: IdempotencyKey = None,
+        prefer: Prefer = None,
     ) -> Response[Envelope[JobOut]]:
         owner = owner_id(request)
-        key = request.headers.get("idempotency-key")
-        view = await create_job.execute(CreateJobCommand(owner, data.raw(), key.strip() if key else None))
+        key = idempotency_key.strip() if idempotency_key else None
+        view = await create_job.execute(CreateJobCommand(owner, data.raw(), key or None))
         headers = {"Location": f"/api/v3/jobs/{view.job.id}"}
         if not view.created:
             headers["Idempotent-Replayed"] = "true"
         status = 202 if view.created else 200
-        wait = prefer_wait(request.headers.get("prefer"))
+        wait = prefer_wait(prefer)
         if wait > 0:
             waited = await wait_for_storyboard(job_reads, owner, view.job.id, wait)
             if waited is not None:
@@ -186,6 +189,7 @@ class JobController(Controller):
         "/{job_id:str}/actions",
         operation_id="applyJobAction",
         summary="Approve, reject, regenerate, cancel, retry",
+        description="Answers the updated job, except `regenerate_scene`: `{jobId, scene}`.",
         status_code=200,
     )
     async def apply_action(
@@ -195,7 +199,7 @@ class JobController(Controller):
         data: JSONBody[ActionBody],
         apply_job_action: Inject[ApplyJobAction],
         job_reads: Inject[JobReads],
-    ) -> Response[Any]:
+    ) -> Response[Envelope[JobOut | SceneRegenerated]]:
         command = JobActionCommand(owner_id(request), job_id, data.action, data.fields())
         result = await apply_job_action.execute(command)
         if result.scene is not None:
@@ -229,10 +233,12 @@ class JobController(Controller):
         request: AnyRequest,
         job_id: FromPath[str],
         job_reads: Inject[JobReads],
+        last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         owner = owner_id(request)
         first = await job_reads.view(owner, job_id)
-        return ServerSentEvent(_job_events(job_reads, owner, first.job))
+        seen = int(last_event_id) if last_event_id and last_event_id.strip().isdigit() else None
+        return ServerSentEvent(_job_events(job_reads, owner, first.job, seen))
 
     @get(
         "/{job_id:str}/video",
@@ -248,19 +254,45 @@ class JobController(Controller):
         get_asset: Inject[GetAsset],
         blob_store: Inject[BlobStore],
     ) -> Response[Any]:
-        owner = owner_id(request)
-        job = (await job_reads.view(owner, job_id)).job
-        if job.video_asset_id is None:
-            raise NotFound("video of job", job_id)
-        return await serve_blob(request, blob_store, await get_asset.data(owner, job.video_asset_id))
+        return await _serve_video(request, job_id, job_reads, get_asset, blob_store)
+
+    @head(
+        "/{job_id:str}/video",
+        operation_id="headJobVideo",
+        summary="The headers GET /video would answer (size, type, ETag, ranges), without the body",
+        media_type="video/mp4",
+    )
+    async def head_video(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        job_reads: Inject[JobReads],
+        get_asset: Inject[GetAsset],
+        blob_store: Inject[BlobStore],
+    ) -> Response[None]:
+        response: Response[None] = await _serve_video(request, job_id, job_reads, get_asset, blob_store)
+        return response
 
 
-async def _job_events(reads: JobReads, owner: str, job: Job) -> AsyncIterator[dict[str, str]]:
-    """One event per observed change of status/progress; ends after a terminal state."""
+async def _serve_video(
+    request: AnyRequest, job_id: str, job_reads: JobReads, get_asset: GetAsset, blob_store: BlobStore
+) -> Response[Any]:
+    owner = owner_id(request)
+    job = (await job_reads.view(owner, job_id)).job
+    if job.video_asset_id is None:
+        raise NotFound("video of job", job_id)
+    return await serve_blob(request, blob_store, await get_asset.data(owner, job.video_asset_id))
+
+
+async def _job_events(
+    reads: JobReads, owner: str, job: Job, last_event_id: int | None = None
+) -> AsyncIterator[dict[str, str]]:
+    """One event per observed change of status/progress; ends after a terminal state. Versions up
+    to ``last_event_id`` (the client's ``Last-Event-ID``) were seen already and are not sent again."""
     last: tuple[int, str, Any] | None = None
     while True:
         seen = (job.version, job.status.value, job.progress)
-        if seen != last:
+        if seen != last and (last_event_id is None or job.version > last_event_id):
             last = seen
             yield {
                 "event": "job",

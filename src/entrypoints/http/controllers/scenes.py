@@ -8,16 +8,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, JSONBody
 
 from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
-from entrypoints.http.envelope import Deleted, Envelope, ok
+from entrypoints.http.envelope import Deleted, Envelope, ok, ok_page
+from entrypoints.http.headers import IfMatch
 from entrypoints.http.job_dto import RegenerateBody, SceneOut, SceneUpdate
+from entrypoints.http.pagination import page_slice
+from entrypoints.http.request import MergePatchBody
 from v3core.errors import ValidationFailed
 from v3core.model import Scene
+from v3core.ports.storage import PageRequest
 from v3core.services.jobs import (
     DeleteScene,
     EditScene,
@@ -51,6 +55,21 @@ def _with_etag(response: Response[Any], scene: Scene) -> Response[Any]:
     return response
 
 
+async def _edit(
+    request: AnyRequest,
+    job_id: str,
+    scene_ref: str,
+    data: SceneUpdate,
+    edit_scene: EditScene,
+    links: AssetLinks,
+    if_match: str | None,
+) -> Response[Envelope[SceneOut]]:
+    version = expected_version(if_match, data.version)
+    command = EditSceneCommand(owner_id(request), job_id, scene_ref, data.changes(), version)
+    scene = await edit_scene.execute(command)
+    return _with_etag(ok(request, SceneOut.of(scene, links.base_url)), scene)
+
+
 class SceneController(Controller):
     """Scenes of one of the authenticated user's jobs."""
 
@@ -62,11 +81,13 @@ class SceneController(Controller):
         self,
         request: AnyRequest,
         job_id: FromPath[str],
+        page: Inject[PageRequest],
         list_scenes: Inject[ListScenes],
         asset_links: Inject[AssetLinks],
     ) -> Response[Envelope[list[SceneOut]]]:
         scenes = await list_scenes.execute(owner_id(request), job_id)
-        return ok(request, [SceneOut.of(s, asset_links.base_url) for s in scenes])
+        shown = [SceneOut.of(s, asset_links.base_url) for s in page_slice(scenes, page)]
+        return ok_page(request, shown, len(scenes), page)
 
     @get("/{scene_ref:str}", operation_id="getScene", summary="Get a scene by id or number")
     async def get_scene(
@@ -89,11 +110,26 @@ class SceneController(Controller):
         data: JSONBody[SceneUpdate],
         edit_scene: Inject[EditScene],
         asset_links: Inject[AssetLinks],
+        if_match: IfMatch = None,
     ) -> Response[Envelope[SceneOut]]:
-        version = expected_version(request.headers.get("if-match"), data.version)
-        command = EditSceneCommand(owner_id(request), job_id, scene_ref, data.changes(), version)
-        scene = await edit_scene.execute(command)
-        return _with_etag(ok(request, SceneOut.of(scene, asset_links.base_url)), scene)
+        return await _edit(request, job_id, scene_ref, data, edit_scene, asset_links, if_match)
+
+    @patch(
+        "/{scene_ref:str}",
+        operation_id="patchScene",
+        summary="Edit a scene (JSON Merge Patch; If-Match guards)",
+    )
+    async def patch_scene(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        scene_ref: FromPath[str],
+        data: MergePatchBody[SceneUpdate],
+        edit_scene: Inject[EditScene],
+        asset_links: Inject[AssetLinks],
+        if_match: IfMatch = None,
+    ) -> Response[Envelope[SceneOut]]:
+        return await _edit(request, job_id, scene_ref, data, edit_scene, asset_links, if_match)
 
     @delete("/{scene_ref:str}", operation_id="deleteScene", summary="Delete a scene", status_code=200)
     async def delete_scene(
@@ -103,8 +139,8 @@ class SceneController(Controller):
         scene_ref: FromPath[str],
         delete_scene: Inject[DeleteScene],
     ) -> Response[Envelope[Deleted]]:
-        await delete_scene.execute(owner_id(request), job_id, scene_ref)
-        return ok(request, Deleted(id=scene_ref))
+        deleted = await delete_scene.execute(owner_id(request), job_id, scene_ref)
+        return ok(request, Deleted(id=deleted.id))
 
     @post(
         "/{scene_ref:str}/regenerate",

@@ -10,6 +10,7 @@ import attrs
 from v3core.costs import PriceTable, planning_cost
 from v3core.errors import UpstreamError, ValidationFailed
 from v3core.model import JobCost
+from v3core.planning import planned_scene_count
 from v3core.ports.planner import PlanRequest, ScenePlanner
 
 T = TypeVar("T")
@@ -38,7 +39,8 @@ async def plan_with_repair(
     attempt_request = request
     for attempt in range(REPAIR_ATTEMPTS + 1):
         reply = await planner.plan(attempt_request)
-        scenes_hint = len(request.current_scenes) or request.rules.max_scenes
+        # the scenes priced are the ones the estimate assumed (a fresh plan) or the ones replanned
+        scenes_hint = len(request.current_scenes) or planned_scene_count(request.brief, request.rules)
         cost.charge("storyboard_generation", planning_cost(reply.usage, reply.model, scenes_hint, prices))
         try:
             return normalise(reply.raw)

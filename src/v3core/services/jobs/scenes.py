@@ -11,6 +11,7 @@ from v3core.costs import PriceTable
 from v3core.errors import StaleVersion, ValidationFailed
 from v3core.lifecycle import JobAction, next_status
 from v3core.model import BrandGuidelines, Job, JobCost, Scene
+from v3core.patching import merge_patch
 from v3core.planning import (
     MIN_SCENE_SECONDS,
     normalise_scene,
@@ -96,7 +97,7 @@ def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any
     if "metadata" in changes:
         if not isinstance(changes["metadata"], Mapping):
             raise ValidationFailed.at(("metadata",), "Input should be an object", "object_type")
-        updates["metadata"] = dict(changes["metadata"])
+        updates["metadata"] = merge_patch(scene.metadata, changes["metadata"])
     return updates
 
 
@@ -152,6 +153,8 @@ class EditScene:
             if command.expected_version is not None and command.expected_version != scene.version:
                 raise StaleVersion("scene", scene.id, command.expected_version, scene.version)
             updates = _edited(scene, command.changes, job)
+            if all(getattr(scene, name) == value for name, value in updates.items()):
+                return scene  # nothing changed: the version stays
             if not (frames.enabled and _visual_change(scene, updates)):
                 changed = await _save(uow, scene, updates, self.clock)
                 await uow.commit()
@@ -177,8 +180,8 @@ class DeleteScene:
     uow: UnitOfWorkFactory
     clock: Clock
 
-    async def execute(self, owner_id: str, job_id: str, scene_ref: str) -> None:
-        """Delete while in review (409 otherwise)."""
+    async def execute(self, owner_id: str, job_id: str, scene_ref: str) -> Scene:
+        """The deleted scene; deleting is allowed while in review (409 otherwise)."""
         async with self.uow() as uow:
             job = await load_job(uow, owner_id, job_id)
             _ensure_reviewable(job, JobAction.DELETE_SCENE)
@@ -187,6 +190,7 @@ class DeleteScene:
             job.updated_at = self.clock.now()
             await uow.jobs.update(job)
             await uow.commit()
+            return scene
 
 
 @attrs.frozen

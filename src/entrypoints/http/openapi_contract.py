@@ -1,0 +1,143 @@
+"""What the server really accepts, written into the OpenAPI document (after Litestar built it),
+so generated clients and fuzzers see it.
+
+- Bounds are exact integers (``offset`` ≤ 2**63 - 1, not a float that rounds past it).
+- Query and header parameters are plain strings/integers (neither can carry ``null``).
+- The brief's required sections and fields (``v3core.brief.REQUIRED_FIELDS``) are required,
+  as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length.
+- The blob downloads declare the conditional and range headers ``serve_blob`` reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from entrypoints.http.streaming import BLOB_HEADERS
+from v3core.brief import REQUIRED_FIELDS
+from v3core.limits import URL_MAX_LENGTH
+
+BRIEF_SCHEMA = "JobCreate"
+BLOB_OPERATIONS = frozenset(
+    {
+        "getAssetData",
+        "headAssetData",
+        "getAssetThumbnail",
+        "headAssetThumbnail",
+        "getJobVideo",
+        "headJobVideo",
+    }
+)
+"""Operations answered by ``serve_blob``: they read ``BLOB_HEADERS``."""
+NON_BLANK = {"type": "string", "minLength": 1, "pattern": r"\S"}
+HTTP_URL = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": URL_MAX_LENGTH,
+    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/\s?#]",
+}
+_METHODS = ("get", "head", "put", "post", "delete", "patch")
+
+
+def _exact_bounds(node: Any) -> None:
+    if isinstance(node, dict):
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+            value = node.get(key)
+            if isinstance(value, float) and value.is_integer():
+                node[key] = int(value)
+        for child in node.values():
+            _exact_bounds(child)
+    elif isinstance(node, list):
+        for child in node:
+            _exact_bounds(child)
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    options = schema.get("oneOf")
+    if not isinstance(options, list):
+        return schema
+    kept = [o for o in options if o != {"type": "null"}]
+    if len(kept) != 1:
+        return schema
+    flat = {k: v for k, v in schema.items() if k != "oneOf"}
+    return {**kept[0], **flat}
+
+
+def _ref_name(schema: dict[str, Any]) -> str | None:
+    for option in [schema, *schema.get("oneOf", [])]:
+        ref = option.get("$ref") if isinstance(option, dict) else None
+        if isinstance(ref, str):
+            return ref.rsplit("/", 1)[-1]
+    return None
+
+
+def _brief_components(schemas: dict[str, Any]) -> dict[tuple[str, ...], str]:
+    """The component schema of each object path of the brief (``()`` is ``JobCreate``)."""
+    found: dict[tuple[str, ...], str] = {(): BRIEF_SCHEMA}
+    for path in sorted(REQUIRED_FIELDS, key=len):
+        name = found.get(path)
+        if name is None:
+            continue
+        for key, prop in schemas.get(name, {}).get("properties", {}).items():
+            ref = _ref_name(prop) if isinstance(prop, dict) else None
+            if ref is not None:
+                found[(*path, key)] = ref
+    return found
+
+
+def _require_brief_fields(schemas: dict[str, Any]) -> None:
+    components = _brief_components(schemas)
+    for path, fields in REQUIRED_FIELDS.items():
+        schema = schemas.get(components.get(path, ""))
+        if schema is None:
+            continue
+        schema["required"] = sorted(set(schema.get("required", [])) | set(fields))
+        for field in fields:
+            child = components.get((*path, field))
+            props = schema.setdefault("properties", {})
+            props[field] = {"$ref": f"#/components/schemas/{child}"} if child else dict(NON_BLANK)
+    asset = components.get(("creative", "assets"))
+    if asset is None:
+        creative = schemas.get(components.get(("creative",), ""), {})
+        items = _without_null(creative.get("properties", {}).get("assets", {})).get("items", {})
+        asset = _ref_name(items) if isinstance(items, dict) else None
+    if asset and asset in schemas:
+        schemas[asset].setdefault("properties", {})["url"] = {"oneOf": [dict(HTTP_URL), {"type": "null"}]}
+
+
+def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        item[method]
+        for item in document.get("paths", {}).values()
+        for method in _METHODS
+        if isinstance(item.get(method), dict)
+    ]
+
+
+def _parameters(operation: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") in ("query", "header") and isinstance(parameter.get("schema"), dict):
+            parameter["schema"] = _without_null(parameter["schema"])
+    if operation.get("operationId") in BLOB_OPERATIONS:
+        names = {p.get("name", "").lower() for p in operation.get("parameters", [])}
+        extra = [
+            {
+                "name": name,
+                "in": "header",
+                "required": False,
+                "description": text,
+                "schema": {"type": "string"},
+            }
+            for name, text in BLOB_HEADERS.items()
+            if name.lower() not in names
+        ]
+        operation["parameters"] = [*operation.get("parameters", []), *extra]
+
+
+def tighten(document: dict[str, Any]) -> dict[str, Any]:
+    """Rewrites the served document in place (see the module docstring); idempotent."""
+    _exact_bounds(document)
+    schemas = document.get("components", {}).get("schemas", {})
+    _require_brief_fields(schemas)
+    for operation in _operations(document):
+        _parameters(operation)
+    return document

@@ -1,0 +1,69 @@
+"""The shapes of a few answers: camelCase assumptions, the deleted scene's id, paging meta
+everywhere, and a brief asset URL that cannot be imported refused when the job is created."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import Api
+from tests.e2e.jobs.test_job_endpoints import SEED_DRY_RUN, brief, ready_job
+
+
+async def test_dry_run_assumptions_are_camel_case(api: Api) -> None:
+    response = await api.client.post("/api/v3/jobs/dry-run", json=SEED_DRY_RUN, headers=api.alice)
+    assumptions = response.json()["data"]["assumptions"]
+    assert "sceneCount" in assumptions
+    assert "assetsToImport" in assumptions
+    assert not [key for key in assumptions if "_" in key]
+
+
+async def test_deleting_a_scene_by_number_answers_the_scenes_id(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    second = next(s for s in job["scenes"] if s["sceneNumber"] == 2)
+    response = await api.client.delete(f"/api/v3/jobs/{job['id']}/scenes/2", headers=api.alice)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["id"] == second["id"]
+
+
+async def test_scene_and_key_lists_carry_paging_meta(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    scenes = await api.client.get(f"/api/v3/jobs/{job['id']}/scenes?limit=2&offset=1", headers=api.alice)
+    assert scenes.status_code == 200, scenes.text
+    meta = scenes.json()["meta"]
+    assert (meta["total"], meta["limit"], meta["offset"], meta["page"]) == (len(job["scenes"]), 2, 1, 1)
+    assert [s["id"] for s in scenes.json()["data"]] == [s["id"] for s in job["scenes"][1:3]]
+    tenant = await api.new_tenant("keys")
+    await api.client.post("/api/v3/auth/keys", json={"name": "second"}, headers=tenant)
+    keys = await api.client.get("/api/v3/auth/keys?limit=1", headers=tenant)
+    assert keys.status_code == 200, keys.text
+    assert (keys.json()["meta"]["total"], keys.json()["meta"]["limit"]) == (2, 1)
+    assert len(keys.json()["data"]) == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/a.png", "file:///etc/passwd", "javascript:alert(1)", "http://"]
+)
+async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(api: Api, url: str) -> None:
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[{"url": "https://example.com/ok.png"}, {"url": url}])
+    for path in ("/api/v3/jobs", "/api/v3/jobs/dry-run"):
+        response = await api.client.post(path, json=body, headers=api.alice)
+        assert response.status_code == 422, response.text
+        locs = [d["loc"] for d in response.json()["meta"]["details"]]
+        assert ["creative", "assets", 1, "url"] in locs
+    listed = await api.client.get(f"/api/v3/jobs?clientId={client['id']}", headers=api.alice)
+    assert listed.json()["meta"]["total"] == 0  # nothing was created
+
+
+async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    cancel = await api.client.post(
+        f"/api/v3/jobs/{job['id']}/actions", json={"action": "cancel"}, headers=api.alice
+    )
+    version = cancel.json()["data"]["version"]
+    url = f"/api/v3/jobs/{job['id']}/events"
+    fresh = await api.client.get(url, headers=api.alice)
+    assert f"id: {version}" in fresh.text
+    resumed = await api.client.get(url, headers={**api.alice, "Last-Event-ID": str(version)})
+    assert resumed.status_code == 200
+    assert "event: job" not in resumed.text
