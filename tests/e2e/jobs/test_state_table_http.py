@@ -8,21 +8,13 @@ the in-memory store, SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from tests.e2e.jobs.staging import Staged, staged_app
+from tests.e2e.jobs.staging import Staged
 from v3core.testing import oracle
-
-
-@pytest.fixture(scope="module")
-async def staged(backend_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Staged]:
-    data_dir: Path = tmp_path_factory.mktemp("staged")
-    async for app in staged_app(backend_url, data_dir):
-        yield app
 
 
 async def _pending(s: Staged) -> dict[str, Any]:
