@@ -24,12 +24,12 @@ from entrypoints.storage import Storage, open_storage
 from v3core.testing.workflow import WorkflowKit, workflow_machine
 
 WORKFLOW_SETTINGS = settings(
-    max_examples=20,
+    max_examples=15,
     stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-POSTGRES_SETTINGS = settings(WORKFLOW_SETTINGS, max_examples=12, stateful_step_count=25)
+POSTGRES_SETTINGS = settings(WORKFLOW_SETTINGS, max_examples=8, stateful_step_count=25)
 """Fewer runs on PostgreSQL: each commit waits for an fsync (≈ 2.5 ms here), SQLite's do not."""
 
 

@@ -119,10 +119,7 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
         @rule(job_id=jobs)
         def see_a_job_through(self, job_id: str) -> None:
             """Liveness (SPEC §5): with working adapters a job gets from wherever it is to the end."""
-            self.svc.planner.fail_next = False
-            self.svc.renderer.fail_with = None
-            if isinstance(self.svc.importer, StoringUrlImporter):
-                self.svc.importer.fail_next = False
+            self._disarm()
             for _ in range(4):
                 self.run(self.svc.tasks.run_all())
                 job, scenes = self.run(self._one(job_id))
@@ -137,6 +134,12 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
                     assert status == "storyboard_ready", f"job {job_id} stayed {status}"
                     self._act(job_id, "approve", {})
             raise AssertionError(f"job {job_id} never completed")
+
+        def _disarm(self) -> None:
+            self.svc.planner.fail_next = False
+            self.svc.renderer.fail_with = None
+            if isinstance(self.svc.importer, StoringUrlImporter):
+                self.svc.importer.fail_next = False
 
         def _act(self, job_id: str, action: str, fields: dict[str, Any]) -> None:
             self.run(self.svc.act.execute(JobActionCommand(self.owner_id, job_id, action, fields)))
@@ -165,15 +168,53 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
             self._judge(job_id, action, feedback, number, by_id, duration, stale)
 
         @rule(
-            job_id=jobs,
-            first=st.sampled_from(["regenerate_all_scenes", "approve", "retry"]),
+            data=st.data(),
+            action=st.sampled_from(oracle.ACTIONS),
+            feedback=FEEDBACK,
+            number=st.integers(1, 8),
+            by_id=st.booleans(),
+            duration=st.one_of(st.none(), st.floats(min_value=-5, max_value=130)),
+            stale=st.booleans(),
+        )
+        def review_a_storyboard(
+            self,
+            data: st.DataObject,
+            action: str,
+            feedback: str | None,
+            number: int,
+            by_id: bool,
+            duration: float | None,
+            stale: bool,
+        ) -> None:
+            """An action on a storyboard in review (planned now if none is): where most rules apply."""
+            job_id = self._a_storyboard_in_review(data)
+            self._judge(job_id, action, feedback, number, by_id, duration, stale)
+
+        @rule(
+            data=st.data(),
+            first=st.sampled_from(["regenerate_all_scenes", "reject_storyboard", "approve"]),
             then=st.sampled_from(oracle.ACTIONS),
             number=st.integers(1, 4),
         )
-        def act_before_the_work_is_done(self, job_id: str, first: str, then: str, number: int) -> None:
-            """Two actions in a row, so the second meets storyboard_processing or video_processing."""
+        def act_before_the_work_is_done(
+            self, data: st.DataObject, first: str, then: str, number: int
+        ) -> None:
+            """Two actions in a row on a storyboard in review, so the second one meets
+            storyboard_processing or video_processing."""
+            job_id = self._a_storyboard_in_review(data)
             self._judge(job_id, first, "warmer", number, False, None, False)
             self._judge(job_id, then, "warmer", number, False, None, False)
+
+        def _a_storyboard_in_review(self, data: st.DataObject) -> str:
+            ready = [job.id for job, _ in self.run(self._all()) if job.status.value == "storyboard_ready"]
+            if not ready:
+                urls = data.draw(st.lists(URLS, min_size=1, max_size=2))
+                job_id = self._create(data.draw(raw_briefs()), urls)
+                self._disarm()
+                self.run(self.svc.tasks.run_all())
+                self.every_job_obeys_the_rules()  # the fresh plan, before anyone touches it
+                ready = [job_id]
+            return str(data.draw(st.sampled_from(ready)))
 
         def _judge(
             self,
@@ -293,6 +334,7 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
             if action == "delete_scene":
                 assert scene is not None and scene.id not in {s.id for s in now}, "the scene is still there"
                 assert others_now == others_before, "deleting a scene changed the others"
+                self.history.touched.add(job_id)
             elif action in ("edit_scene", "regenerate_scene"):
                 assert scene is not None
                 assert others_now == others_before, f"{action} changed other scenes"

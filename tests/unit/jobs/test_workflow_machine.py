@@ -10,7 +10,7 @@ from adapters.planners.template import TemplateScenePlanner
 from v3core.testing.workflow import WorkflowKit, workflow_machine
 
 MACHINE_SETTINGS = settings(
-    max_examples=30, stateful_step_count=30, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=20, stateful_step_count=30, suppress_health_check=[HealthCheck.too_slow]
 )
 
 
