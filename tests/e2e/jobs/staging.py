@@ -197,8 +197,9 @@ class Staged:
         return data
 
     async def wait(self, job_id: str, *statuses: str) -> dict[str, Any]:
-        """The job once it is in one of ``statuses`` (fails after about 30 s)."""
-        for _ in range(600):
+        """The job once it is in one of ``statuses`` (fails after about 2 minutes: a liveness
+        bound for a loaded machine, not a timing assertion)."""
+        for _ in range(2400):
             job = await self.job(job_id)
             if job["status"] in statuses:
                 return job

@@ -21,7 +21,7 @@ def _events(text: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 async def test_the_event_stream_of_a_running_job_delivers_each_progress_change(staged: Staged) -> None:
-    job = await staged.create("step-render", Prefer="wait=30")
+    job = await staged.wait((await staged.create("step-render"))["id"], "storyboard_ready")
     scenes = len(job["scenes"])
     assert (await staged.act(job["id"], "approve")).status_code == 200
 
@@ -91,10 +91,10 @@ async def test_an_idempotent_replay_says_so_and_answers_the_same_job(staged: Sta
 
 async def test_progress_steps_advance_with_the_job_and_end_at_the_last_step(staged: Staged) -> None:
     pending = await staged.create("hold-pending")
-    ready = await staged.create("Shoe", Prefer="wait=30")
+    ready = await staged.wait((await staged.create("Shoe"))["id"], "storyboard_ready")
     await staged.act(ready["id"], "approve")
     completed = await staged.wait(ready["id"], "completed")
-    held = await staged.create("hold-render", Prefer="wait=30")
+    held = await staged.wait((await staged.create("hold-render"))["id"], "storyboard_ready")
     await staged.act(held["id"], "approve")
     rendering = await staged.wait(held["id"], "video_processing")  # one render at a time: held last
 

@@ -28,8 +28,7 @@ async def _processing(s: Staged) -> dict[str, Any]:
 
 async def _ready(s: Staged, product: str = "Shoe") -> dict[str, Any]:
     job = await s.create(product, Prefer="wait=30")
-    assert job["status"] == "storyboard_ready", job
-    return job
+    return await s.wait(job["id"], "storyboard_ready")  # a loaded machine may outlast the wait
 
 
 async def _rendering(s: Staged) -> dict[str, Any]:
