@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from adapters.sqlalchemy.migrate import upgrade_database
 
@@ -23,7 +23,10 @@ from adapters.sqlalchemy.migrate import upgrade_database
 # submission's gate is reproducible; locally each run explores new examples.
 settings.register_profile("local", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("ci" if os.environ.get("CI") else "local")
+# "mutation": no shrinking, so a mutant that a property kills fails in seconds (nox -s mutate and
+# the by-hand mutation checks of docs/testing.md set HYPOTHESIS_PROFILE=mutation).
+settings.register_profile("mutation", deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "local"))
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_UNREACHABLE = "PostgreSQL not reachable at 127.0.0.1:5432 (CI not set)"

@@ -21,6 +21,7 @@ from litestar.testing import AsyncTestClient
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 
 _tenants = itertools.count(1)
@@ -65,7 +66,7 @@ class Api:
 
 def e2e_settings(database_url: str, data_dir: Path) -> Settings:
     """Settings for an app under test (no environment is read for these fields)."""
-    return Settings(database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32)
+    return SealedSettings(database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32)
 
 
 @pytest.fixture(

@@ -17,7 +17,7 @@ import attrs
 
 from v3core.errors import UpstreamError
 from v3core.model import Asset, AssetType, Job
-from v3core.ports.planner import PlannerReply, PlanRequest, ScenePlanner
+from v3core.ports.planner import PlanMode, PlannerReply, PlanRequest, ScenePlanner
 from v3core.ports.renderer import (
     CancelCheck,
     ProgressCallback,
@@ -26,6 +26,7 @@ from v3core.ports.renderer import (
     Renderer,
     RenderRequest,
 )
+from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.ports.tasks import TaskKind, TaskRunner
 from v3core.services.jobs.ports import UrlAssetImporter, UrlImport, VideoArchive
@@ -157,6 +158,78 @@ class FakeVideoArchive(VideoArchive):
 
     async def discard(self, owner_id: str, asset_id: str) -> None:
         self.stored.pop(asset_id, None)
+
+
+class StoringUrlImporter(UrlAssetImporter):
+    """An importer without network: each URL becomes an asset record of the job (no bytes).
+
+    The type is the declared one, else guessed from the URL's extension (image by default).
+    ``fail_next`` makes the next import fail as unreachable, like a host that is down.
+    """
+
+    _TYPES = {
+        "mp4": AssetType.VIDEO,
+        "mov": AssetType.VIDEO,
+        "mp3": AssetType.AUDIO,
+        "pdf": AssetType.DOCUMENT,
+    }
+    _FORMATS = {AssetType.IMAGE: ("png", "image/png"), AssetType.VIDEO: ("mp4", "video/mp4")}
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.ids = ids
+        self.fail_next = False
+        self.imported: list[str] = []
+
+    async def import_url(self, request: UrlImport) -> Asset:
+        if self.fail_next:
+            self.fail_next = False
+            raise UpstreamError(f"cannot import {request.url}: the host did not answer")
+        extension = request.url.rsplit(".", 1)[-1].lower()
+        try:
+            kind = AssetType(request.declared_type or self._TYPES.get(extension, AssetType.IMAGE))
+        except ValueError:
+            kind = AssetType.IMAGE
+        fmt, content_type = self._FORMATS.get(kind, (extension[:8] or "bin", "application/octet-stream"))
+        now = self.clock.now()
+        asset = Asset(
+            id=self.ids.new_id(),
+            owner_id=request.owner_id,
+            name=request.name or request.url.rsplit("/", 1)[-1],
+            type=kind,
+            format=fmt,
+            content_type=content_type,
+            size=1,
+            checksum="0" * 64,
+            blob_id="0" * 64,
+            created_at=now,
+            updated_at=now,
+            client_id=request.client_id,
+            campaign_id=request.campaign_id,
+            source_url=request.url,
+            job_id=request.job_id,
+        )
+        async with self.uow() as uow:
+            await uow.assets.add(asset)
+            await uow.commit()
+        self.imported.append(asset.id)
+        return asset
+
+
+class FlakyPlanner(ScenePlanner):
+    """Delegates to ``inner``; ``fail_next`` makes the next whole-storyboard plan fail upstream."""
+
+    def __init__(self, inner: ScenePlanner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.fail_next = False
+
+    async def plan(self, request: PlanRequest) -> PlannerReply:
+        if self.fail_next and request.mode == PlanMode.STORYBOARD:
+            self.fail_next = False
+            raise UpstreamError(f"{self.name} planner is down")
+        return await self.inner.plan(request)
 
 
 class RefusingUrlImporter(UrlAssetImporter):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -51,13 +52,18 @@ async def wait_status(api: Api, headers: dict[str, str], job_id: str, *statuses:
 
 
 async def test_the_seed_dry_run_body_succeeds_verbatim(api: Api) -> None:
+    asked = datetime.now(UTC)
     response = await api.client.post("/api/v3/jobs/dry-run", json=SEED_DRY_RUN, headers=api.alice)
+    answered = datetime.now(UTC)
     assert response.status_code == 200, response.text
     data = response.json()["data"]
     assert data["currency"] == "USD"
     assert data["estimatedCost"] > 0
     assert {"storyboard_generation", "video_rendering"} <= set(data["breakdown"])
-    assert data["validUntil"].startswith(data["validUntil"][:10])
+    valid_until = datetime.fromisoformat(data["validUntil"].replace("Z", "+00:00"))
+    assert valid_until.utcoffset() == timedelta(0), "validUntil is in UTC"
+    assert valid_until.date() in {asked.date(), answered.date()}, "the end of the current UTC day"
+    assert (valid_until.hour, valid_until.minute, valid_until.second) == (23, 59, 59)
 
 
 async def test_a_missing_required_field_is_named_in_the_details(api: Api) -> None:

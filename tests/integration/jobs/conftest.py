@@ -26,6 +26,7 @@ from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.integration.ai.fake_provider import OPENAI_PATH, FakeProvider, Reply, openai_completion
+from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 
 PROCESSING = ("pending", "storyboard_processing", "video_processing")
@@ -161,7 +162,7 @@ class Pipeline:
 
 def pipeline_settings(database_url: str, data_dir: Path, base_url: str) -> Settings:
     """``AI_PROVIDER=openai`` against the fake, with a short timeout and one SDK retry."""
-    return Settings(
+    return SealedSettings(
         database_url=database_url,
         data_dir=data_dir,
         jwt_secret="test-secret-" + "x" * 32,

@@ -20,6 +20,7 @@ from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.settings import Settings, TaskRunnerKind
 from entrypoints.worker import run_workers
+from tests.sealed import SealedSettings
 from v3core.model import Job, JobStatus
 from v3core.ports.tasks import TaskKind
 from v3core.services.accounts import CreateUserCommand
@@ -32,7 +33,7 @@ _tenants = itertools.count(1)
 
 def queue_settings(database_url: str, data_dir: Path) -> Settings:
     """Scale-out settings: PostgreSQL, procrastinate, template planner."""
-    return Settings(
+    return SealedSettings(
         database_url=database_url,
         data_dir=data_dir,
         jwt_secret="test-secret-" + "x" * 32,

@@ -36,5 +36,16 @@ def test_a_suffix_range_ends_at_the_last_byte(size: int, length: int) -> None:
 
 
 @given(st.text(max_size=40), sizes)
-def test_never_fails_on_arbitrary_headers(header: str, size: int) -> None:
-    assert isinstance(decide_range(header, size), WholeBody | PartialBody | Unsatisfiable)
+def test_never_fails_on_arbitrary_headers_and_any_answer_fits_the_content(header: str, size: int) -> None:
+    decision = decide_range(header, size)
+    if isinstance(decision, PartialBody):
+        assert 0 <= decision.start <= decision.end < size
+        assert decision.size == size
+        assert decision.length == decision.end - decision.start + 1
+        assert decision.content_range == f"bytes {decision.start}-{decision.end}/{size}"
+    elif isinstance(decision, Unsatisfiable):
+        assert decision.content_range == f"bytes */{size}"
+    else:
+        assert isinstance(decision, WholeBody)
+    if not isinstance(decision, WholeBody):
+        assert "bytes" in header.lower(), "only a byte range is ever honoured"

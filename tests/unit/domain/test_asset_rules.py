@@ -66,9 +66,40 @@ def test_audio_in_an_mp4_container_declared_as_audio_is_m4a() -> None:
     assert classify("audio", "video/mp4", "mp4", "song.m4a") == (AssetType.AUDIO, "m4a", "audio/mp4")
 
 
-@pytest.mark.parametrize(("kind", "fmt"), [(k, f) for k, formats in ALLOWED_FORMATS.items() for f in formats])
-def test_every_allowed_format_is_accepted_as_its_type(kind: AssetType, fmt: str) -> None:
-    assert classify(kind.value, CONTENT_TYPES[fmt], f".{fmt}", None) == (kind, fmt, CONTENT_TYPES[fmt])
+SPEC_FORMATS: dict[str, dict[str, str]] = {
+    "image": {
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "webp": "image/webp",
+        "gif": "image/gif",
+    },
+    "video": {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime", "mkv": "video/x-matroska"},
+    "audio": {
+        "mp3": "audio/mpeg",
+        "wav": "audio/wav",
+        "ogg": "audio/ogg",
+        "aac": "audio/aac",
+        "m4a": "audio/mp4",
+    },
+    "document": {"pdf": "application/pdf", "txt": "text/plain"},
+}
+"""SPEC §4 Assets, written out: the allowed formats per type (with the MIME type a sniffer reports)."""
+
+
+@pytest.mark.parametrize(("kind", "fmt"), [(k, f) for k, formats in SPEC_FORMATS.items() for f in formats])
+def test_every_format_spec_allows_is_accepted_as_its_type(kind: str, fmt: str) -> None:
+    mime = SPEC_FORMATS[kind][fmt]
+    accepted_kind, accepted_format, _ = classify(kind, mime, fmt, f"file.{fmt}")
+    assert accepted_kind is AssetType(kind)
+    assert accepted_format in SPEC_FORMATS[kind], f"{fmt} stored as {accepted_format}"
+
+
+def test_no_format_beyond_specs_list_is_accepted() -> None:
+    assert {k.value: set(v) for k, v in ALLOWED_FORMATS.items()} == {
+        k: set(v) for k, v in SPEC_FORMATS.items()
+    }
+    assert set(CONTENT_TYPES) <= {f for formats in SPEC_FORMATS.values() for f in formats}
 
 
 def test_an_unknown_sniffed_extension_falls_back_to_the_sniffed_mime_type() -> None:

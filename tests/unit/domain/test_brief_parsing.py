@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from v3core.brief import Brief, brief_to_dict, parse_brief
+from v3core.brief import brief_to_dict, parse_brief
 from v3core.errors import ValidationFailed
 from v3core.testing.strategies import SEED_MINIMAL_BRIEF, raw_briefs
 
@@ -116,5 +116,13 @@ def test_every_problem_is_reported_at_once() -> None:
 @given(raw=raw_briefs())
 def test_every_valid_body_parses_and_survives_a_round_trip(raw: dict[str, Any]) -> None:
     brief = parse_brief(raw)
-    assert isinstance(brief, Brief)
+    basics = raw["adBasics"]
+    assert (brief.ad_basics.product, brief.ad_basics.call_to_action) == (
+        basics["product"].strip(),
+        basics["callToAction"].strip(),
+    )
+    assert brief.creative.direction.style == raw["creative"]["direction"]["style"].strip()
+    specs = raw["creative"].get("videoSpecs", {})
+    assert brief.creative.video_specs.duration == specs.get("duration", 30)
+    assert brief.creative.video_specs.format == specs.get("format", "16:9")
     assert parse_brief(brief_to_dict(brief)) == brief

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta, timezone
+from typing import Any
 
 import attrs
 import pytest
@@ -13,7 +15,7 @@ from v3core.brief import Brief, parse_brief
 from v3core.costs import PriceTable, estimate, planning_cost, render_cost
 from v3core.ports.planner import TokenUsage
 from v3core.storyboard import PlanningRules
-from v3core.testing.strategies import SEED_MINIMAL_BRIEF, briefs
+from v3core.testing.strategies import SEED_MINIMAL_BRIEF, briefs, raw_briefs
 
 from .invariants import PROPERTY, planning_rules
 
@@ -33,11 +35,18 @@ def with_duration(brief: Brief, seconds: float) -> Brief:
 
 
 @PROPERTY
-@given(brief=briefs(), rules=planning_rules(), prices=TABLES)
-def test_the_same_brief_and_prices_always_give_the_same_quote(
-    brief: Brief, rules: PlanningRules, prices: PriceTable
+@given(raw=raw_briefs(), rules=planning_rules(), prices=TABLES, later=st.integers(0, 8 * 3600))
+def test_the_same_input_gives_the_same_quote_all_day_whatever_the_key_order(
+    raw: dict[str, Any], rules: PlanningRules, prices: PriceTable, later: int
 ) -> None:
-    assert estimate(brief, rules, prices, NOW) == estimate(brief, rules, prices, NOW)
+    """SPEC: deterministic for the same input and price table (the clock only moves validUntil)."""
+    reordered = json.loads(json.dumps(raw, sort_keys=True))
+    reordered = {key: reordered[key] for key in reversed(list(reordered))}
+    first = estimate(parse_brief(raw), rules, prices, NOW)
+    again = estimate(
+        parse_brief(reordered), rules, PriceTable(**attrs.asdict(prices)), NOW + timedelta(seconds=later)
+    )
+    assert again == first
 
 
 @PROPERTY

@@ -79,9 +79,14 @@ async def test_the_planner_says_it_is_a_template_and_costs_no_tokens() -> None:
     assert len(reply.raw["scenes"]) == 5
 
 
-async def test_the_same_request_gives_the_same_storyboard() -> None:
+async def test_the_same_request_gives_the_same_storyboard_whatever_was_planned_before() -> None:
+    planner = TemplateScenePlanner()
     request = PlanRequest(brief=BRIEF, rules=RULES, feedback="more energy")
-    assert (await TemplateScenePlanner().plan(request)) == (await TemplateScenePlanner().plan(request))
+    first = await planner.plan(request)
+    other = attrs.evolve(BRIEF, ad_basics=attrs.evolve(BRIEF.ad_basics, product="Another product"))
+    await planner.plan(PlanRequest(brief=other, rules=PlanningRules(4, 4), feedback="calmer"))
+    assert await planner.plan(request) == first, "no state carries over from one plan to the next"
+    assert await TemplateScenePlanner().plan(request) == first, "nor depends on the instance"
 
 
 def test_the_story_runs_hook_product_benefits_call_to_action() -> None:

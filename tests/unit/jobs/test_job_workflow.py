@@ -9,6 +9,7 @@ import pytest
 from v3core.errors import Conflict, IllegalTransition, NotFound, StaleVersion, ValidationFailed
 from v3core.model import JobStatus
 from v3core.services.jobs import CreateJobCommand, EditSceneCommand, JobActionCommand
+from v3core.testing.fakes import StoringUrlImporter
 
 from .conftest import World
 
@@ -168,6 +169,8 @@ async def test_cancel_stops_pending_work(world: World) -> None:
 
 
 async def test_url_assets_that_cannot_be_imported_fail_the_import_step(world: World) -> None:
+    assert isinstance(world.svc.importer, StoringUrlImporter)
+    world.svc.importer.fail_next = True
     job_id = await _ready_job(world, assets=[{"url": "https://example.test/a.png", "type": "image"}])
     job = await world.svc.job(world.owner_id, job_id)
     assert job.status is JobStatus.FAILED

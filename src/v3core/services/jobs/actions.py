@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from v3core.errors import Conflict, StaleVersion, ValidationFailed
-from v3core.lifecycle import JobAction, parse_action
+from v3core.lifecycle import JobAction, next_status, parse_action
 from v3core.model import Job, JobStatus, Scene
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock
@@ -90,6 +90,7 @@ class ApplyJobAction:
                 raise Conflict("a storyboard without scenes cannot be approved; regenerate it first")
             move(job, action, self.clock, progress("queued_for_render", 55, "Approved; waiting to render", 4))
         elif action in (JobAction.REJECT_STORYBOARD, JobAction.REGENERATE_ALL_SCENES):
+            next_status(job.status, action)  # a 409 for the state comes before a 422 for the input
             feedback = _feedback(fields, required=action == JobAction.REJECT_STORYBOARD)
             move(job, action, self.clock, progress("planning", 20, "Replanning the storyboard", 2))
             job.feedback = feedback
@@ -125,6 +126,9 @@ class ApplyJobAction:
             or fields.get("scene_number")
         )
         if ref is None or isinstance(ref, bool) or not isinstance(ref, str | int):
+            async with self.uow() as uow:
+                job = await load_job(uow, command.owner_id, command.job_id)
+            next_status(job.status, JobAction.REGENERATE_SCENE)  # the state's 409 first
             raise ValidationFailed.at(
                 ("sceneId",), "give sceneId or sceneNumber of the scene to regenerate", "missing"
             )
