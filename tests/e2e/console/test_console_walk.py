@@ -87,7 +87,19 @@ def test_a_reviewer_takes_a_brief_to_a_playing_video(served: tuple[ServeProcess,
     assert 3 <= scenes.count() <= 7
     _shot(page, "04-storyboard-review")
 
+    job_id = page.url.rsplit("/", 1)[1]
+    # someone else edits scene 2 first: the reviewer's save must show their change, not overwrite it
+    theirs = httpx.put(
+        f"{server.base_url}/api/v3/jobs/{job_id}/scenes/2",
+        json={"script": "Their change."},
+        headers={"X-API-Key": key, "If-Match": '"v1"'},
+    )
+    assert theirs.status_code == 200, theirs.text
     second = page.get_by_role("article", name="Scene 2")
+    second.get_by_label("Script").fill("Mud, rock, rain: one shoe.")
+    second.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("changed by someone else")
+    expect(second.get_by_label("Script")).to_have_value("Their change.")
     second.get_by_label("Script").fill("Mud, rock, rain: one shoe.")
     second.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_have_text("Scene 2 saved.")
@@ -98,7 +110,6 @@ def test_a_reviewer_takes_a_brief_to_a_playing_video(served: tuple[ServeProcess,
     third.get_by_label("Feedback").fill("closer on the sole")
     third.get_by_role("button", name="Regenerate").click()
     expect(page.get_by_role("status")).to_have_text("Scene 3 regenerated.")
-    job_id = page.url.rsplit("/", 1)[1]
     scene = httpx.get(f"{server.base_url}/api/v3/jobs/{job_id}/scenes/3", headers={"X-API-Key": key}).json()["data"]
     assert scene["version"] > 1 or scene["script"] != before
     _shot(page, "05-scene-edited")
