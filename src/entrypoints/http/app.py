@@ -14,6 +14,7 @@ from litestar.types import ControllerRouterHandler
 
 from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.http.auth import PUBLIC_OPT, auth_middleware
+from entrypoints.http.console import console_router, console_templates
 from entrypoints.http.controllers.assets import AssetController
 from entrypoints.http.controllers.auth import ApiKeyController, AuthController
 from entrypoints.http.controllers.campaigns import CampaignController
@@ -77,7 +78,7 @@ def create_app(container: Container | None = None) -> Litestar:
     settings = container.settings()
     api = Router(path=API_PREFIX, route_handlers=CONTROLLERS)
     root_health = Router(path="/", route_handlers=[HealthController], include_in_schema=False)
-    handlers: list[ControllerRouterHandler] = [api, root_health, docs_router()]
+    handlers: list[ControllerRouterHandler] = [api, root_health, docs_router(), console_router()]
     if settings.enable_bench_route:
         handlers.append(bench_hello)
 
@@ -97,6 +98,7 @@ def create_app(container: Container | None = None) -> Litestar:
         on_startup=[startup],
         on_shutdown=[shutdown],
         openapi_config=openapi_config(),
+        template_config=console_templates(),
         request_class=V3Request,
         request_max_body_size=MAX_JSON_BYTES,  # uploads stream past it with their own cap
         compression_config=None,
