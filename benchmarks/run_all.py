@@ -17,6 +17,7 @@ BENCHMARKS = {
     "render-health": ["bench_render_health.py"],
     "assets": ["bench_assets.py"],
     "fanout": ["bench_fanout.py"],
+    "media-adapters": ["bench_media_adapters.py"],
 }
 
 

@@ -34,6 +34,34 @@ class TaskRunnerKind(StrEnum):
     PROCRASTINATE = "procrastinate"
 
 
+class ImageProvider(StrEnum):
+    """Who draws still images (``local``: nothing is generated; the renderer draws offline)."""
+
+    LOCAL = "local"
+    REPLICATE = "replicate"
+    OPENAI = "openai"
+
+
+class VideoProvider(StrEnum):
+    """Who makes video clips (``local``: nothing is generated; procedural visuals offline)."""
+
+    LOCAL = "local"
+    REPLICATE = "replicate"
+    GOOGLE = "google"
+
+
+DEFAULT_MEDIA_PRICES: dict[str, float] = {
+    "black-forest-labs/flux-schnell": 0.003,
+    "google/veo-3.1": 0.20,
+    "gpt-image-1": 0.063,
+    "veo-3.1-generate-preview": 0.40,
+}
+"""USD per image (image models) or per second of video (video models): list prices for the way
+the adapters call them (Flux-Schnell per image; Veo 3.1 on Replicate without audio; gpt-image-1
+at medium quality in a 1536-pixel size; Veo 3.1 on the Gemini API, which always renders sound).
+Override with ``MEDIA_PRICES`` when a price list changes."""
+
+
 class Settings(BaseSettings):
     """Every knob of the service; see the configuration table in README.md."""
 
@@ -51,6 +79,22 @@ class Settings(BaseSettings):
     ai_base_url: str | None = None
     ai_timeout_seconds: float = Field(default=60.0, gt=0)
     ai_max_retries: int = Field(default=2, ge=0, le=10)
+
+    image_provider: ImageProvider = ImageProvider.LOCAL
+    video_provider: VideoProvider = VideoProvider.LOCAL
+    replicate_api_token: SecretStr | None = None
+    replicate_base_url: str = "https://api.replicate.com"
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    gemini_api_key: SecretStr | None = None
+    google_gemini_base_url: str | None = None
+    replicate_image_model: str = "black-forest-labs/flux-schnell"
+    replicate_video_model: str = "google/veo-3.1"
+    openai_image_model: str = "gpt-image-1"
+    google_video_model: str = "veo-3.1-generate-preview"
+    media_timeout_seconds: float = Field(default=600.0, gt=0)
+    media_prices: dict[str, float] = Field(default_factory=dict)
+    """JSON ``{"model": USD}`` merged over ``DEFAULT_MEDIA_PRICES`` (per image, or per second of video)."""
 
     max_asset_download_size_mb: int = Field(default=100, ge=1)
     asset_download_timeout_seconds: float = Field(default=60.0, gt=0)
@@ -96,6 +140,65 @@ class Settings(BaseSettings):
         if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
             raise ValueError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither")
         return self
+
+    @field_validator("image_provider", "video_provider", mode="before")
+    @classmethod
+    def _media_provider_is_case_insensitive(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("media_prices")
+    @classmethod
+    def _prices_are_not_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = sorted(model for model, price in value.items() if price < 0)
+        if negative:
+            raise ValueError(f"MEDIA_PRICES must not be negative (for {', '.join(negative)})")
+        return value
+
+    @model_validator(mode="after")
+    def _media_providers_have_keys_and_prices(self) -> Settings:
+        keys = {
+            "replicate": ("REPLICATE_API_TOKEN", self.replicate_api_token),
+            "openai": ("OPENAI_API_KEY", self.openai_api_key),
+            "google": ("GEMINI_API_KEY", self.gemini_api_key),
+        }
+        for setting, provider in (
+            ("IMAGE_PROVIDER", self.image_provider),
+            ("VIDEO_PROVIDER", self.video_provider),
+        ):
+            if provider.value == "local":
+                continue
+            key, value = keys[provider.value]
+            if value is None or not value.get_secret_value().strip():
+                raise ValueError(f"{setting}={provider.value} needs {key}")
+        for model in filter(None, (self.image_model, self.video_model)):
+            self.media_price(model)
+        return self
+
+    @property
+    def image_model(self) -> str | None:
+        """The image model of ``IMAGE_PROVIDER`` (``None`` for ``local``)."""
+        return {
+            ImageProvider.REPLICATE: self.replicate_image_model,
+            ImageProvider.OPENAI: self.openai_image_model,
+        }.get(self.image_provider)
+
+    @property
+    def video_model(self) -> str | None:
+        """The video model of ``VIDEO_PROVIDER`` (``None`` for ``local``)."""
+        return {
+            VideoProvider.REPLICATE: self.replicate_video_model,
+            VideoProvider.GOOGLE: self.google_video_model,
+        }.get(self.video_provider)
+
+    def media_price(self, model: str) -> float:
+        """USD per image or per second of video for ``model`` (``MEDIA_PRICES`` over the defaults)."""
+        prices = {**DEFAULT_MEDIA_PRICES, **self.media_prices}
+        if model in prices:
+            return prices[model]
+        family = model.split(":", 1)[0]
+        if family in prices:
+            return prices[family]
+        raise ValueError(f"MEDIA_PRICES has no price for the model {model!r}; add one")
 
     @field_validator("task_runner", mode="before")
     @classmethod

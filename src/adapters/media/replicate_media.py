@@ -1,0 +1,122 @@
+"""``ReplicateImageGenerator`` and ``ReplicateVideoGenerator``: the ports on Replicate predictions.
+
+Each call: build the model's inputs, create the prediction (retrying 429 honouring
+``Retry-After``, and 5xx, a bounded number of times), poll with backoff, download the
+output URL through the guarded fetcher and verify the medium, all within the deadline;
+on deadline, cancellation or failure the prediction is cancelled upstream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.media.outputs import Medium, OutputStaging
+from adapters.media.polling import Backoff, Deadline, UpstreamWork
+from adapters.media.replicate_client import PROVIDER, ReplicatePredictions, first_url
+from adapters.media.replicate_inputs import billed_seconds, image_input, video_input
+from v3core.ports.blobs import StagedFile
+from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
+
+
+class _ReplicateGenerator:
+    def __init__(
+        self,
+        predictions: ReplicatePredictions,
+        model: str,
+        staging: OutputStaging,
+        *,
+        timeout_seconds: float,
+        max_retries: int = 2,
+        backoff: Backoff = Backoff(),
+    ) -> None:
+        self._predictions = predictions
+        self._model = model
+        self._staging = staging
+        self._deadline = Deadline(PROVIDER, timeout_seconds)
+        self._retries = max_retries
+        self._backoff = backoff
+
+    @property
+    def provider(self) -> str:
+        return PROVIDER
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    async def aclose(self) -> None:
+        """Close the client's pooled connections."""
+        await self._predictions.aclose()
+
+    async def _generate(self, inputs: dict[str, Any], medium: Medium) -> StagedFile:
+        work = UpstreamWork(self._predictions.cancel)
+
+        async def attempt() -> StagedFile:
+            output = await self._predictions.run(self._model, inputs, work, self._backoff, self._retries)
+            return await self._staging.from_url(PROVIDER, first_url(output), medium)
+
+        return await self._deadline.run(work, attempt)
+
+
+class ReplicateImageGenerator(_ReplicateGenerator, ImageGenerator):
+    """Still images from a Replicate text-to-image model (default ``black-forest-labs/flux-schnell``)."""
+
+    def __init__(
+        self,
+        predictions: ReplicatePredictions,
+        model: str,
+        staging: OutputStaging,
+        *,
+        price_per_image: float,
+        timeout_seconds: float,
+        max_retries: int = 2,
+        backoff: Backoff = Backoff(),
+    ) -> None:
+        super().__init__(
+            predictions,
+            model,
+            staging,
+            timeout_seconds=timeout_seconds,
+            max_retries=max_retries,
+            backoff=backoff,
+        )
+        self._price = price_per_image
+
+    def price(self, request: ImageRequest) -> float:
+        return self._price
+
+    async def generate(self, request: ImageRequest) -> GeneratedMedia:
+        staged = await self._generate(image_input(self._model, request), "image")
+        return GeneratedMedia(staged, PROVIDER, self._model, self.price(request))
+
+
+class ReplicateVideoGenerator(_ReplicateGenerator, VideoGenerator):
+    """Clips from a Replicate image-to-video model (default ``google/veo-3.1``)."""
+
+    def __init__(
+        self,
+        predictions: ReplicatePredictions,
+        model: str,
+        staging: OutputStaging,
+        *,
+        price_per_second: float,
+        timeout_seconds: float,
+        max_retries: int = 2,
+        backoff: Backoff = Backoff(),
+    ) -> None:
+        super().__init__(
+            predictions,
+            model,
+            staging,
+            timeout_seconds=timeout_seconds,
+            max_retries=max_retries,
+            backoff=backoff,
+        )
+        self._per_second = price_per_second
+
+    def price(self, request: VideoRequest) -> float:
+        return billed_seconds(self._model, request.duration) * self._per_second
+
+    async def generate(self, request: VideoRequest) -> GeneratedMedia:
+        staged = await self._generate(video_input(self._model, request), "video")
+        return GeneratedMedia(staged, PROVIDER, self._model, self.price(request))

@@ -1,0 +1,64 @@
+"""OpenAI's Images API (``POST /v1/images/generations``), played on 127.0.0.1.
+
+Checks ``Authorization: Bearer <key>`` (401 otherwise, in OpenAI's error shape); a test
+scripts replies in order (the last repeats), by default one PNG as ``b64_json``.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections import deque
+
+from tests.integration.media.fake_http import Reply, Request
+from tests.integration.media.media_files import png
+
+KEY = "sk-test-IMAGES-0123456789abcdef"
+PATH = "/v1/images/generations"
+
+
+def image_reply(data: bytes | None = None) -> Reply:
+    """A 200 generation answer holding ``data`` (a PNG by default) as base64."""
+    encoded = base64.b64encode(png() if data is None else data).decode()
+    return Reply(
+        200,
+        {
+            "created": 1_764_640_000,
+            "data": [{"b64_json": encoded}],
+            "usage": {"input_tokens": 50, "output_tokens": 4160, "total_tokens": 4210},
+        },
+    )
+
+
+def openai_error(
+    status: int, message: str, code: str | None = None, headers: dict[str, str] | None = None
+) -> Reply:
+    """An error in OpenAI's shape."""
+    error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
+    return Reply(status, {"error": error}, headers or {})
+
+
+class FakeOpenAIImages:
+    """Scripted answers for the generations endpoint."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.replies: deque[Reply] = deque()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.replies = deque()
+
+    def script(self, *replies: Reply) -> None:
+        with self._lock:
+            self.replies = deque(replies)
+
+    def handle(self, request: Request) -> Reply:
+        if request.headers.get("authorization") != f"Bearer {KEY}":
+            return openai_error(401, "Incorrect API key provided: sk-wr***", "invalid_api_key")
+        if request.method != "POST" or request.path.split("?")[0] != PATH:
+            return openai_error(404, f"Unknown request URL: {request.method} {request.path}")
+        with self._lock:
+            if not self.replies:
+                return image_reply()
+            return self.replies.popleft() if len(self.replies) > 1 else self.replies[0]
