@@ -28,7 +28,7 @@ def make_image_generator(
         from adapters.media.replicate_media import ReplicateImageGenerator
 
         return ReplicateImageGenerator(
-            _replicate(settings),
+            replicate_predictions(settings),
             settings.replicate_image_model,
             staging,
             price_per_image=image_price(settings),
@@ -38,7 +38,7 @@ def make_image_generator(
         from adapters.media.openai_images import OpenAIImageGenerator
 
         return OpenAIImageGenerator(
-            _secret(settings.openai_api_key),
+            secret_value(settings.openai_api_key),
             settings.openai_image_model,
             staging,
             price_per_image=image_price(settings),
@@ -59,7 +59,7 @@ def make_video_generator(
         from adapters.media.replicate_media import ReplicateVideoGenerator
 
         return ReplicateVideoGenerator(
-            _replicate(settings),
+            replicate_predictions(settings),
             settings.replicate_video_model,
             staging,
             price_per_second=video_price_per_second(settings),
@@ -70,7 +70,7 @@ def make_video_generator(
         from adapters.media.google_video import GoogleVideoGenerator
 
         return GoogleVideoGenerator(
-            GeminiVeo(_secret(settings.gemini_api_key), settings.google_gemini_base_url),
+            GeminiVeo(secret_value(settings.gemini_api_key), settings.google_gemini_base_url),
             settings.google_video_model,
             staging,
             price_per_second=video_price_per_second(settings),
@@ -98,13 +98,13 @@ async def close_generator(generator: ImageGenerator | VideoGenerator | None) -> 
         await aclose()
 
 
-def _replicate(settings: Settings) -> ReplicatePredictions:
+def replicate_predictions(settings: Settings) -> ReplicatePredictions:
     from adapters.media.replicate_client import ReplicatePredictions
 
-    return ReplicatePredictions(_secret(settings.replicate_api_token), settings.replicate_base_url)
+    return ReplicatePredictions(secret_value(settings.replicate_api_token), settings.replicate_base_url)
 
 
-def _secret(value: object) -> str:
+def secret_value(value: object) -> str:
     from pydantic import SecretStr
 
     if not isinstance(value, SecretStr):

@@ -50,15 +50,34 @@ class VideoProvider(StrEnum):
     GOOGLE = "google"
 
 
+class SpeechProvider(StrEnum):
+    """Who speaks the scripts (``none``: silent voiceover; ``espeak``: the local espeak-ng binary)."""
+
+    NONE = "none"
+    OPENAI = "openai"
+    ESPEAK = "espeak"
+
+
+class MusicProvider(StrEnum):
+    """Who makes the music bed (``local``: procedural synthesis, offline)."""
+
+    LOCAL = "local"
+    REPLICATE = "replicate"
+
+
 DEFAULT_MEDIA_PRICES: dict[str, float] = {
     "black-forest-labs/flux-schnell": 0.003,
+    "meta/musicgen": 0.002,
+    "gpt-4o-mini-tts": 0.015,
     "google/veo-3.1": 0.20,
     "gpt-image-1": 0.063,
     "veo-3.1-generate-preview": 0.40,
 }
-"""USD per image (image models) or per second of video (video models): list prices for the way
-the adapters call them (Flux-Schnell per image; Veo 3.1 on Replicate without audio; gpt-image-1
-at medium quality in a 1536-pixel size; Veo 3.1 on the Gemini API, which always renders sound).
+"""USD per image (image models), per second of video or music (video and music models) or per
+1 000 characters of script (speech models): list prices for the way the adapters call them
+(Flux-Schnell per image; Veo 3.1 on Replicate without audio; gpt-image-1 at medium quality in a
+1536-pixel size; Veo 3.1 on the Gemini API, which always renders sound; MusicGen's GPU time per
+second of music, approximate; gpt-4o-mini-tts, approximate).
 Override with ``MEDIA_PRICES`` when a price list changes."""
 
 
@@ -92,6 +111,13 @@ class Settings(BaseSettings):
     replicate_video_model: str = "google/veo-3.1"
     openai_image_model: str = "gpt-image-1"
     google_video_model: str = "veo-3.1-generate-preview"
+    tts_provider: SpeechProvider | None = None
+    """Unset: ``espeak`` when the espeak-ng binary is installed, else ``none``."""
+    music_provider: MusicProvider = MusicProvider.LOCAL
+    openai_tts_model: str = "gpt-4o-mini-tts"
+    tts_voice: str | None = None
+    """The voice (OpenAI: ``alloy``, ``nova``...; espeak-ng: ``en-us``...); unset = the provider's default."""
+    replicate_music_model: str = "meta/musicgen"
     media_timeout_seconds: float = Field(default=600.0, gt=0)
     media_prices: dict[str, float] = Field(default_factory=dict)
     """JSON ``{"model": USD}`` merged over ``DEFAULT_MEDIA_PRICES`` (per image, or per second of video)."""
@@ -163,7 +189,7 @@ class Settings(BaseSettings):
             raise ValueError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither")
         return self
 
-    @field_validator("image_provider", "video_provider", mode="before")
+    @field_validator("image_provider", "video_provider", "tts_provider", "music_provider", mode="before")
     @classmethod
     def _media_provider_is_case_insensitive(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -186,13 +212,15 @@ class Settings(BaseSettings):
         for setting, provider in (
             ("IMAGE_PROVIDER", self.image_provider),
             ("VIDEO_PROVIDER", self.video_provider),
+            ("TTS_PROVIDER", self.tts_provider),
+            ("MUSIC_PROVIDER", self.music_provider),
         ):
-            if provider.value == "local":
+            if provider is None or provider.value in ("local", "none", "espeak"):
                 continue
             key, value = keys[provider.value]
             if value is None or not value.get_secret_value().strip():
                 raise ValueError(f"{setting}={provider.value} needs {key}")
-        for model in filter(None, (self.image_model, self.video_model)):
+        for model in filter(None, (self.image_model, self.video_model, self.speech_model, self.music_model)):
             self.media_price(model)
         return self
 
@@ -211,6 +239,16 @@ class Settings(BaseSettings):
             VideoProvider.REPLICATE: self.replicate_video_model,
             VideoProvider.GOOGLE: self.google_video_model,
         }.get(self.video_provider)
+
+    @property
+    def speech_model(self) -> str | None:
+        """The priced speech model of ``TTS_PROVIDER`` (``None`` when speech is free or off)."""
+        return self.openai_tts_model if self.tts_provider is SpeechProvider.OPENAI else None
+
+    @property
+    def music_model(self) -> str | None:
+        """The priced music model of ``MUSIC_PROVIDER`` (``None`` for ``local``)."""
+        return self.replicate_music_model if self.music_provider is MusicProvider.REPLICATE else None
 
     def media_price(self, model: str) -> float:
         """USD per image or per second of video for ``model`` (``MEDIA_PRICES`` over the defaults)."""

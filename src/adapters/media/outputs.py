@@ -17,10 +17,11 @@ import attrs
 from v3core.errors import DomainError, UpstreamError
 from v3core.ports.blobs import BlobFetcher, ContentInspector, FileStager, StagedFile
 
-Medium = Literal["image", "video"]
+Medium = Literal["image", "video", "audio"]
 
 IMAGE_FORMATS = frozenset({"png", "jpg", "webp", "gif"})
 VIDEO_FORMATS = frozenset({"mp4", "mov", "webm", "mkv"})
+AUDIO_FORMATS = frozenset({"wav", "mp3", "ogg", "aac", "m4a", "flac"})
 CHUNK = 1 << 20
 
 
@@ -58,7 +59,7 @@ class OutputStaging:
         if not _is(medium, info.format, info.width):
             await self.stager.discard(staged)
             found = info.format or info.mime
-            wanted = "an image" if medium == "image" else "a video"
+            wanted = {"image": "an image", "video": "a video", "audio": "audio"}[medium]
             raise UpstreamError(f"{provider} returned {found} content where {wanted} was expected")
         return attrs.evolve(staged, info=info)
 
@@ -66,6 +67,8 @@ class OutputStaging:
 def _is(medium: Medium, fmt: str | None, width: int | None) -> bool:
     if medium == "image":
         return fmt in IMAGE_FORMATS
+    if medium == "audio":
+        return fmt in AUDIO_FORMATS
     return fmt in VIDEO_FORMATS and width is not None
 
 

@@ -1,4 +1,5 @@
-"""``ReplicateImageGenerator`` and ``ReplicateVideoGenerator``: the ports on Replicate predictions.
+"""``ReplicateImageGenerator``, ``ReplicateVideoGenerator`` and ``ReplicateMusicGenerator``: the
+ports on Replicate predictions.
 
 Each call: build the model's inputs, create the prediction (retrying 429 honouring
 ``Retry-After``, and 5xx, a bounded number of times), poll with backoff, download the
@@ -8,6 +9,7 @@ on deadline, cancellation or failure the prediction is cancelled upstream.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from adapters.media.outputs import Medium, OutputStaging
@@ -15,7 +17,15 @@ from adapters.media.polling import Backoff, Deadline, UpstreamWork
 from adapters.media.replicate_client import PROVIDER, ReplicatePredictions, first_url
 from adapters.media.replicate_inputs import billed_seconds, image_input, video_input
 from v3core.ports.blobs import StagedFile
-from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
+from v3core.ports.media import (
+    GeneratedMedia,
+    ImageGenerator,
+    ImageRequest,
+    MusicGenerator,
+    MusicRequest,
+    VideoGenerator,
+    VideoRequest,
+)
 
 
 class _ReplicateGenerator:
@@ -120,3 +130,52 @@ class ReplicateVideoGenerator(_ReplicateGenerator, VideoGenerator):
     async def generate(self, request: VideoRequest) -> GeneratedMedia:
         staged = await self._generate(video_input(self._model, request), "video")
         return GeneratedMedia(staged, PROVIDER, self._model, self.price(request))
+
+
+MUSICGEN_MAX_SECONDS = 30
+"""Longest bed asked of MusicGen in one prediction; the mix loops it under longer videos."""
+
+
+class ReplicateMusicGenerator(_ReplicateGenerator, MusicGenerator):
+    """A music bed from Replicate's MusicGen (default ``meta/musicgen``), one track per video."""
+
+    def __init__(
+        self,
+        predictions: ReplicatePredictions,
+        model: str,
+        staging: OutputStaging,
+        *,
+        price_per_second: float,
+        timeout_seconds: float,
+        max_retries: int = 2,
+        backoff: Backoff = Backoff(),
+    ) -> None:
+        super().__init__(
+            predictions,
+            model,
+            staging,
+            timeout_seconds=timeout_seconds,
+            max_retries=max_retries,
+            backoff=backoff,
+        )
+        self._per_second = price_per_second
+
+    def price(self, request: MusicRequest) -> float:
+        return _music_seconds(request) * self._per_second
+
+    async def compose(self, request: MusicRequest) -> GeneratedMedia:
+        inputs: dict[str, Any] = {
+            "prompt": request.style,
+            "duration": _music_seconds(request),
+            "model_version": "stereo-large",
+            "output_format": "wav",
+            "normalization_strategy": "loudness",
+        }
+        if request.seed is not None:
+            inputs["seed"] = request.seed
+        staged = await self._generate(inputs, "audio")
+        return GeneratedMedia(staged, PROVIDER, self._model, self.price(request))
+
+
+def _music_seconds(request: MusicRequest) -> int:
+    return max(1, min(MUSICGEN_MAX_SECONDS, math.ceil(request.duration)))

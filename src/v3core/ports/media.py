@@ -1,4 +1,4 @@
-"""Generative-media ports (SPEC §8): an image or a video clip from a prompt, each call priced.
+"""Generative-media ports (SPEC §8): images, video clips, speech and music, each call priced.
 
 Adapters wrap one provider SDK each (Replicate, OpenAI, Google) or draw locally. What they
 produce is *staged* (``StagedFile``: bytes on local disk, hashed, size-capped and inspected),
@@ -115,4 +115,69 @@ class VideoGenerator(Protocol):
         Cancelling the awaiting task cancels the provider's work; past the adapter's deadline
         the work is cancelled and ``UpstreamTimeout`` raised.
         """
+        ...
+
+
+@attrs.frozen
+class SpeechRequest:
+    """One scene's voiceover: ``text`` spoken by ``voice`` at ``speed`` (1.0 = natural pace)."""
+
+    text: str
+    voice: str
+    speed: float = 1.0
+
+
+@attrs.frozen
+class MusicRequest:
+    """A music bed of at least ``duration`` seconds in the style ``style`` (e.g. "upbeat electronic").
+
+    ``seed`` makes procedural generators repeatable.
+    """
+
+    style: str
+    duration: float
+    seed: int | None = None
+
+
+class SpeechSynthesizer(Protocol):
+    """Speaks scripts (a voiceover per scene)."""
+
+    @property
+    def provider(self) -> str:
+        """The provider's short name (``openai``, ``espeak``)."""
+        ...
+
+    @property
+    def model(self) -> str:
+        """The voice model (``gpt-4o-mini-tts``, ``espeak-ng``)."""
+        ...
+
+    def price(self, request: SpeechRequest) -> float:
+        """What ``synthesize(request)`` will cost (USD)."""
+        ...
+
+    async def synthesize(self, request: SpeechRequest) -> GeneratedMedia:
+        """The spoken text as an audio file (staged and inspected as audio)."""
+        ...
+
+
+class MusicGenerator(Protocol):
+    """Makes a music bed for a whole video."""
+
+    @property
+    def provider(self) -> str:
+        """The provider's short name (``local``, ``replicate``)."""
+        ...
+
+    @property
+    def model(self) -> str:
+        """The model (``meta/musicgen``, ``procedural``)."""
+        ...
+
+    def price(self, request: MusicRequest) -> float:
+        """What ``compose(request)`` will cost (USD)."""
+        ...
+
+    async def compose(self, request: MusicRequest) -> GeneratedMedia:
+        """A track of about ``request.duration`` seconds (staged and inspected as audio)."""
         ...

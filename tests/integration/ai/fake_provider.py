@@ -20,7 +20,7 @@ ANTHROPIC_PATH = "/v1/messages"
 
 @dataclass(frozen=True)
 class Reply:
-    """One scripted HTTP answer: a JSON body (or raw text), headers and an optional delay."""
+    """One scripted HTTP answer: a JSON body (or raw text or bytes), headers and an optional delay."""
 
     status: int = 200
     body: Any = None
@@ -102,14 +102,18 @@ def _handler_for(fake: FakeProvider) -> type[BaseHTTPRequestHandler]:
             reply, release = fake._next(Received(self.path, headers, body))
             if reply.delay:
                 release.wait(reply.delay)
-            payload = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
-            data = payload.encode()
+            if isinstance(reply.body, bytes):
+                data, kind = reply.body, "application/octet-stream"
+            else:
+                data = (reply.body if isinstance(reply.body, str) else json.dumps(reply.body)).encode()
+                kind = "application/json"
             try:
                 self.send_response(reply.status)
-                self.send_header("content-type", "application/json")
+                self.send_header("content-type", reply.headers.get("content-type", kind))
                 self.send_header("content-length", str(len(data)))
                 for name, value in reply.headers.items():
-                    self.send_header(name, value)
+                    if name != "content-type":
+                        self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
             except OSError:

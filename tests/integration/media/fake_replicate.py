@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.integration.media.fake_http import Reply, Request
-from tests.integration.media.media_files import HTML, m4a_audio_only, mp4, png
+from tests.integration.media.media_files import HTML, m4a_audio_only, mp4, png, wav
 
 TOKEN = "r8_test_SECRET_token_0123456789"
 MEDIA = {
@@ -29,6 +29,7 @@ MEDIA = {
     "frame.png": (png, "image/png"),
     "page.html": (lambda: HTML, "text/html"),
     "sound.m4a": (m4a_audio_only, "video/mp4"),
+    "music.wav": (wav, "audio/wav"),
 }
 
 

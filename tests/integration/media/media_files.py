@@ -53,3 +53,22 @@ def m4a_audio_only() -> bytes:
         for packet in stream.encode():
             container.mux(packet)
     return out.getvalue()
+
+
+@functools.cache
+def wav(seconds: float = 2.0, rate: int = 32000) -> bytes:
+    """A stereo 16-bit WAV of a chord (what MusicGen's ``output_format: wav`` returns)."""
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(seconds * rate)) / rate
+    tone = sum(0.2 * np.sin(2 * np.pi * hz * t) for hz in (220.0, 277.2, 329.6))
+    pcm = (np.stack([tone, tone], axis=1) * 32767).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as handle:
+        handle.setnchannels(2)
+        handle.setsampwidth(2)
+        handle.setframerate(rate)
+        handle.writeframes(pcm.tobytes())
+    return out.getvalue()
