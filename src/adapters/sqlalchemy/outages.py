@@ -62,6 +62,8 @@ def translate_outages(engine: sa.Engine, *, busy_is_outage: bool = True) -> None
     def on_error(context: ExceptionContext) -> Any:
         if context.is_pre_ping:
             return None  # the pool reconnects after a failed ping; only a failed reconnect is an outage
+        if not isinstance(context.original_exception, Exception):
+            return None  # a cancelled task (or Ctrl-C) stops the query: it stays a cancellation
         if is_outage(context, busy_is_outage=busy_is_outage):
             return unavailable(context.original_exception)
         return None

@@ -98,7 +98,11 @@ async def media(backend_url: str, tmp_path: Path) -> AsyncIterator[MediaApi]:
     async with AsyncTestClient(create_app(container)) as client:
         # The start-up resumes jobs other tests left unfinished in the shared database; let
         # them end first, so the fakes count only this test's calls.
-        await asyncio.wait_for(container.task_runner().join(), 120)
+        runner = container.task_runner()
+        for _ in range(2400):
+            if not runner.running:
+                break
+            await asyncio.sleep(0.05)
         for fake in (image, video):
             fake.behaviour.calls = 0
             fake.requests.clear()

@@ -43,7 +43,7 @@ async def ready_job(api: Api, headers: dict[str, str], **creative: Any) -> dict[
 
 
 async def wait_status(api: Api, headers: dict[str, str], job_id: str, *statuses: str) -> dict[str, Any]:
-    for _ in range(400):
+    for _ in range(2400):  # up to 2 minutes: a render on a busy 2-core machine
         job: dict[str, Any] = (await api.client.get(f"/api/v3/jobs/{job_id}", headers=headers)).json()["data"]
         if job["status"] in statuses:
             return job

@@ -22,6 +22,7 @@ from tests.integration.jobs.server import ServeProcess
 
 pytestmark = pytest.mark.slow
 
+RENDER_STAGES = ("generating_media", "composing", "encoding")
 PROCESSING = ("pending", "storyboard_processing", "video_processing")
 
 
@@ -91,7 +92,8 @@ def test_jobs_killed_mid_planning_and_mid_render_finish_after_a_restart(
     approved = api.call("POST", f"/jobs/{rendered['id']}/actions", json={"action": "approve"})["data"]
     assert approved["status"] == "video_processing"
     rendering = api.wait(
-        rendered["id"], lambda j: j["progress"]["stage"] == "rendering" or j["status"] not in PROCESSING
+        rendered["id"],
+        lambda j: j["progress"]["stage"] in RENDER_STAGES or j["status"] not in PROCESSING,
     )
     assert rendering["status"] == "video_processing", "the render finished before the kill: nothing proven"
 
