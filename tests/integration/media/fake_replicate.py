@@ -6,8 +6,9 @@
   checked (401 otherwise, in Replicate's problem-details shape).
 - A test scripts ``create_errors`` (answers given before a create succeeds), how many polls
   a prediction takes (``None``: it never finishes), how it ends and what its output is.
-- Outputs are served at ``/media/<name>``: ``clip.mp4``, ``frame.png``, ``page.html``;
-  anything else is a 404.
+- Outputs are served at ``/media/<name>``: ``clip.mp4``, ``frame.png``, ``page.html``,
+  ``solid-RRGGBB.mp4`` (a clip of one colour); anything else is a 404. ``output`` may be a
+  function of the prediction's input, so each prediction can answer its own clip.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.integration.media.fake_http import Reply, Request
-from tests.integration.media.media_files import HTML, m4a_audio_only, mp4, png, wav
+from tests.integration.media.media_files import HTML, m4a_audio_only, mp4, png, solid_mp4, wav
 
 TOKEN = "r8_test_SECRET_token_0123456789"
 MEDIA = {
@@ -136,7 +137,10 @@ class FakeReplicate:
         prediction["status"] = self.script.final_status
         prediction["error"] = self.script.error
         if self.script.final_status == "succeeded":
-            prediction["output"] = _absolute(self.base_url, self.script.output)
+            output = self.script.output
+            if callable(output):  # an output chosen from the prediction's own input
+                output = output(prediction["input"] or {})
+            prediction["output"] = _absolute(self.base_url, output)
 
     def _cancel(self, ident: str) -> Reply:
         prediction = self.predictions.get(ident)
@@ -147,6 +151,9 @@ class FakeReplicate:
         return Reply(200, prediction)
 
     def _media(self, name: str) -> Reply:
+        if name.startswith("solid-") and name.endswith(".mp4"):  # solid-RRGGBB.mp4
+            rgb = tuple(int(name[6 + i : 8 + i], 16) for i in (0, 2, 4))
+            return Reply(200, solid_mp4(rgb), content_type="video/mp4")
         if name not in MEDIA:
             return Reply(404, b"no such file", content_type="text/plain")
         make, content_type = MEDIA[name]

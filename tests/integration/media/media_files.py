@@ -72,3 +72,21 @@ def wav(seconds: float = 2.0, rate: int = 32000) -> bytes:
         handle.setframerate(rate)
         handle.writeframes(pcm.tobytes())
     return out.getvalue()
+
+
+@functools.cache
+def solid_mp4(
+    rgb: tuple[int, ...], width: int = 96, height: int = 54, frames: int = 24, fps: int = 12
+) -> bytes:
+    """A two-second H.264 MP4 of one colour (to find a provider's clip in a rendered video)."""
+    out = io.BytesIO()
+    with av.open(out, mode="w", format="mp4") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        image = Image.new("RGB", (width, height), tuple(rgb))
+        for _ in range(frames):
+            for packet in stream.encode(av.VideoFrame.from_image(image)):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out.getvalue()
