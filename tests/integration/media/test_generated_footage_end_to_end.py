@@ -19,7 +19,11 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.container import build_container, close_container
 from entrypoints.http.app import create_app
+from tests.integration.media.fake_gemini import KEY as GEMINI_KEY
+from tests.integration.media.fake_gemini import FakeGemini
 from tests.integration.media.fake_http import FakeHttpServer
+from tests.integration.media.fake_openai_images import KEY as OPENAI_KEY
+from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate
 from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
@@ -51,21 +55,14 @@ async def _wait(client: AsyncTestClient[Any], path: str, headers: dict[str, str]
     raise AssertionError(f"job stayed {job['status']}: {job['progress']}")
 
 
-@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
-async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
-    replicate_api: FakeReplicate, replicate_server: FakeHttpServer, tmp_path: Path, aspect: str
-) -> None:
-    replicate_api.script.output = clip_for
-    replicate_api.script.polls = 1
+async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[str, Any], bytes]:
+    """Settings -> container -> app: a client, a 9 s brief at ``aspect``, approval, the MP4."""
     settings = SealedSettings(
         database_url=f"sqlite:///{tmp_path / 'v3.db'}",
         data_dir=tmp_path / "data",
         jwt_secret="test-secret-" + "x" * 32,
-        image_provider="replicate",
-        video_provider="replicate",
-        replicate_api_token=TOKEN,
-        replicate_base_url=replicate_server.base_url,
-        asset_allow_private_networks=True,  # the fake's outputs live on 127.0.0.1
+        asset_allow_private_networks=True,  # the fakes' outputs live on 127.0.0.1
+        **providers,
     )
     from adapters.sqlalchemy.migrate import upgrade_database
 
@@ -104,8 +101,48 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
             assert done["status"] == "completed", done["error"]
             video = await client.get(f"/api/v3/jobs/{job['id']}/video", headers=headers)
             assert video.status_code == 200
+            return done, video.content
     finally:
         await close_container(container)
+
+
+def decoded(content: bytes, aspect: str) -> tuple[float, list[np.ndarray]]:
+    with av.open(io.BytesIO(content)) as container_file:
+        stream = container_file.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == SIZES[aspect]
+        fps = float(stream.average_rate)
+        return fps, [f.to_ndarray(format="rgb24") for f in container_file.decode(video=0)]
+
+
+def top_band(frame: np.ndarray) -> np.ndarray:
+    """Mean colour of a band above the caption and the call to action."""
+    height, width, _ = frame.shape
+    return frame[height // 10 : height // 5, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
+
+
+def middles(fps: float, frames: list[np.ndarray], scenes: list[dict[str, Any]]) -> list[np.ndarray]:
+    assert abs(len(frames) / fps - sum(s["duration"] for s in scenes)) <= 1 / fps + 1e-6
+    out, start = [], 0.0
+    for scene in scenes:
+        out.append(frames[int((start + scene["duration"] / 2) * fps)])
+        start += scene["duration"]
+    return out
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
+    replicate_api: FakeReplicate, replicate_server: FakeHttpServer, tmp_path: Path, aspect: str
+) -> None:
+    replicate_api.script.output = clip_for
+    replicate_api.script.polls = 1
+    done, content = await run_job(
+        tmp_path,
+        aspect,
+        image_provider="replicate",
+        video_provider="replicate",
+        replicate_api_token=TOKEN,
+        replicate_base_url=replicate_server.base_url,
+    )
 
     scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
     clips = [
@@ -119,16 +156,34 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
         (prompt,) = [c["prompt"] for c in clips if scene["description"].rstrip(".") in c["prompt"]]
         expected.append(colour_of(prompt))
 
-    with av.open(io.BytesIO(video.content)) as container_file:
-        stream = container_file.streams.video[0]
-        assert (stream.codec_context.width, stream.codec_context.height) == SIZES[aspect]
-        fps = float(stream.average_rate)
-        frames = [f.to_ndarray(format="rgb24") for f in container_file.decode(video=0)]
-    assert abs(len(frames) / fps - sum(s["duration"] for s in scenes)) <= 1 / fps + 1e-6
-    start = 0.0
-    for scene, colour in zip(scenes, expected, strict=True):
-        middle = frames[int((start + scene["duration"] / 2) * fps)]
-        height, width, _ = middle.shape
-        centre = middle[height // 10 : height // 5, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
+    fps, frames = decoded(content, aspect)
+    for scene, colour, middle in zip(scenes, expected, middles(fps, frames, scenes), strict=True):
+        centre = top_band(middle)
         assert np.abs(centre - np.array(colour)).max() < 30, (scene["sceneNumber"], centre, colour)
-        start += scene["duration"]
+
+
+async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
+    openai_api: FakeOpenAIImages,
+    openai_server: FakeHttpServer,
+    gemini_api: FakeGemini,
+    gemini_server: FakeHttpServer,
+    tmp_path: Path,
+) -> None:
+    done, content = await run_job(
+        tmp_path,
+        "16:9",
+        image_provider="openai",
+        video_provider="google",
+        openai_api_key=OPENAI_KEY,
+        openai_base_url=f"{openai_server.base_url}/v1",
+        gemini_api_key=GEMINI_KEY,
+        google_gemini_base_url=gemini_server.base_url,
+    )
+    scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
+    assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes)  # one frame each
+    fps, frames = decoded(content, "16:9")
+    for scene, middle in zip(scenes, middles(fps, frames, scenes), strict=True):
+        red, green, blue = top_band(middle)
+        # the fake Veo clip: frames of (20 k, 90, 200), never the brand's near-black background
+        assert blue > 150, (scene["sceneNumber"], red, green, blue)
+        assert abs(green - 90) < 30, (scene["sceneNumber"], red, green, blue)
