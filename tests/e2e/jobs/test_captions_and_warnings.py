@@ -44,6 +44,8 @@ async def test_a_script_too_long_for_its_scene_is_warned_about_at_review_time(ap
     assert by_number[1]["warnings"] == []
     listed = (await api.client.get(f"/api/v3/jobs/{jid}/scenes", headers=api.alice)).json()["data"]
     assert [s["warnings"] for s in listed] == [s["warnings"] for s in read["scenes"]]
+    lengthened = await _put_scene(api, jid, 2, duration=12)
+    assert lengthened["warnings"] == [], "30 words fit in 12 s: the warning goes with the problem"
 
 
 async def test_the_openapi_schema_documents_scene_warnings_and_the_captions_route(api: Api) -> None:
