@@ -11,6 +11,7 @@ from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
 from entrypoints import media as media_wiring
+from entrypoints import sound as sound_wiring
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -69,12 +70,15 @@ def make_rules(settings: Settings) -> PlanningRules:
 
 def make_prices(settings: Settings) -> PriceTable:
     """The price table (defaults; the planning model named for token prices; the configured
-    generation providers' image and per-second video prices, 0 for ``local``)."""
+    generation providers' image and per-second video prices and the sound providers' speech
+    (per 1 000 characters) and music (per second) prices, 0 for ``local``)."""
     model = "template" if settings.ai_provider == AiProvider.TEMPLATE else None
     return PriceTable(
         planning_model=model or settings.ai_model or DEFAULT_MODELS[settings.ai_provider],
         image_per_frame=media_wiring.image_price(settings),
         video_per_second=media_wiring.video_price_per_second(settings),
+        speech_per_1k_chars=sound_wiring.speech_price_per_1k_chars(settings),
+        music_per_second=sound_wiring.music_price_per_second(settings),
     )
 
 

@@ -18,8 +18,12 @@ from v3core.brief import Brief
 from v3core.planning import planned_scene_count
 from v3core.ports.planner import TokenUsage
 from v3core.storyboard import PlanningRules
+from v3core.voiceover import WORDS_PER_SECOND
 
 CURRENCY = "USD"
+
+CHARS_PER_WORD = 6
+"""Characters a spoken word takes in a script, its space included (English averages ~5 letters)."""
 
 #: USD per 1 000 (input, output) tokens, matched by the longest model-name prefix.
 DEFAULT_TOKEN_PRICES: Mapping[str, tuple[float, float]] = {
@@ -57,6 +61,10 @@ class PriceTable:
     """USD per generated image (storyboard frame); 0 = no image provider (local): not a step."""
     video_per_second: float = 0.0
     """USD per second of generated video; 0 = no video provider (local): not a step."""
+    speech_per_1k_chars: float = 0.0
+    """USD per 1 000 characters of script spoken; 0 = local or no speech provider: not a step."""
+    music_per_second: float = 0.0
+    """USD per second of generated music; 0 = the local bed: not a step."""
 
     def tokens_for(self, model: str) -> tuple[float, float]:
         """USD per 1 000 (input, output) tokens of ``model`` (longest matching name prefix wins)."""
@@ -122,6 +130,33 @@ def generation_breakdown(scenes: int, seconds: float, prices: PriceTable) -> dic
     return steps
 
 
+def estimated_script_chars(seconds: float) -> int:
+    """Characters of script a video of ``seconds`` is assumed to speak before it is planned: the
+    whole duration at the natural pace (``WORDS_PER_SECOND``) of ``CHARS_PER_WORD``-character words."""
+    return math.ceil(max(0.0, seconds) * WORDS_PER_SECOND * CHARS_PER_WORD)
+
+
+def speech_cost(chars: int, prices: PriceTable) -> float:
+    """What speaking ``chars`` characters of script costs."""
+    return _money(max(0, chars) / 1000 * prices.speech_per_1k_chars)
+
+
+def music_cost(seconds: float, prices: PriceTable) -> float:
+    """What ``seconds`` of generated music cost."""
+    return _money(max(0.0, seconds) * prices.music_per_second)
+
+
+def sound_breakdown(seconds: float, prices: PriceTable) -> dict[str, float]:
+    """``speech`` (``estimated_script_chars``) and ``music`` (the whole video) for a video of
+    ``seconds``, each only when its provider is priced; a free (local) provider adds no step."""
+    steps: dict[str, float] = {}
+    if prices.speech_per_1k_chars > 0:
+        steps["speech"] = speech_cost(estimated_script_chars(seconds), prices)
+    if prices.music_per_second > 0:
+        steps["music"] = music_cost(seconds, prices)
+    return steps
+
+
 def end_of_utc_day(now: datetime) -> datetime:
     """23:59:59.999999 UTC of the UTC day ``now`` falls in (a naive ``now`` is taken as UTC)."""
     utc = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
@@ -133,8 +168,9 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
 
     Never decreases when the scene count or the video duration grows. The breakdown always has
     ``storyboard_generation`` and ``video_rendering``, plus ``asset_import`` when the brief
-    carries asset URLs and ``image_generation``/``video_generation`` when a paid provider is set
-    (``generation_breakdown``); the quote holds until the end of the current UTC day.
+    carries asset URLs, ``image_generation``/``video_generation`` when a paid provider is set
+    (``generation_breakdown``) and ``speech``/``music`` when a paid sound provider is set
+    (``sound_breakdown``); the quote holds until the end of the current UTC day.
     """
     scenes = planned_scene_count(brief, rules)
     seconds = brief.creative.video_specs.duration
@@ -151,6 +187,7 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
     if urls:
         breakdown["asset_import"] = import_cost(urls, prices)
     breakdown.update(generation_breakdown(scenes, seconds, prices))
+    breakdown.update(sound_breakdown(seconds, prices))
     total = math.fsum(breakdown.values())
     return CostEstimate(
         estimated_cost=_money(total),
@@ -163,5 +200,6 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
             "model": model,
             "format": brief.creative.video_specs.format,
             "assets_to_import": urls,
+            **({"speech_characters": estimated_script_chars(seconds)} if "speech" in breakdown else {}),
         },
     )

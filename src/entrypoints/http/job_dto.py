@@ -17,6 +17,7 @@ from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
 from v3core.model import Job, JobCost, JobStatus, Scene
 from v3core.money import money
+from v3core.voiceover import script_warnings
 
 Json = dict[str, Any]
 
@@ -136,6 +137,9 @@ class SceneOut(msgspec.Struct, rename="camel"):
     preview_url: str | None = None
     """The scene's storyboard frame (``/assets/{id}/data``), when an image provider drew one."""
     preview_asset_id: str | None = None
+    warnings: list[str] = msgspec.field(default_factory=list)
+    """Review-time warnings, computed on read (SPEC §8): e.g. a script too long to be spoken in
+    the scene at a natural pace (about 2.7 words per second). Empty when nothing is wrong."""
 
     @classmethod
     def of(cls, s: Scene, base_url: str = "") -> SceneOut:
@@ -156,6 +160,7 @@ class SceneOut(msgspec.Struct, rename="camel"):
             s.updated_at,
             f"{base_url.rstrip('/')}/api/v3/assets/{preview}/data" if preview else None,
             preview,
+            list(script_warnings(s.script, s.duration)),
         )
 
 

@@ -14,6 +14,7 @@ from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
+from adapters.audio.captions import webvtt_text
 from entrypoints.http.asset_dto import AssetLinks, AssetOut
 from entrypoints.http.auth import owner_id
 from entrypoints.http.di import Inject
@@ -48,6 +49,7 @@ from v3core.services.jobs import (
     JobView,
     ListJobAssets,
 )
+from v3core.voiceover import captions
 
 AnyRequest = Request[Any, Any, Any]
 MAX_WAIT_SECONDS = 60.0
@@ -255,6 +257,25 @@ class JobController(Controller):
         blob_store: Inject[BlobStore],
     ) -> Response[Any]:
         return await _serve_video(request, job_id, job_reads, get_asset, blob_store)
+
+    @get(
+        "/{job_id:str}/captions.vtt",
+        operation_id="getJobCaptions",
+        summary="The scripts timed to the scenes, as WebVTT (once the video is rendered)",
+        description="One cue per scene script (a long script is split into cues of at most 12 "
+        "words), each inside its scene's time span; cue text is escaped. 404 until the job has "
+        "a rendered video (`videoAssetId`), and for another tenant's job.",
+        media_type="text/vtt",
+    )
+    async def captions_vtt(
+        self, request: AnyRequest, job_id: FromPath[str], job_reads: Inject[JobReads]
+    ) -> Response[str]:
+        view = await job_reads.view(owner_id(request), job_id)
+        if view.job.video_asset_id is None:
+            raise NotFound("captions of job", job_id)
+        scenes = sorted(view.scenes, key=lambda s: s.number)
+        cues = captions([s.duration for s in scenes], [s.script for s in scenes], [None] * len(scenes))
+        return Response(webvtt_text(cues), media_type="text/vtt")
 
     @head(
         "/{job_id:str}/video",
