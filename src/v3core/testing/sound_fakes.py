@@ -1,4 +1,4 @@
-"""A fake voice: every script is "spoken" as a real WAV tone staged through the ``FileStager``
+"""A fake voice and music bed: every script is "spoken" as a real WAV tone staged through the ``FileStager``
 (standard library only), so the renderer decodes and mixes it like a real voiceover.
 
 The tone lasts ``seconds`` (or ``seconds_per_word`` times the script's words when set) at
@@ -17,8 +17,14 @@ from collections.abc import AsyncIterator
 
 import attrs
 
-from v3core.ports.blobs import ContentInfo, FileStager
-from v3core.ports.media import GeneratedMedia, SpeechRequest, SpeechSynthesizer
+from v3core.ports.blobs import ContentInfo, FileStager, StagedFile
+from v3core.ports.media import (
+    GeneratedMedia,
+    MusicGenerator,
+    MusicRequest,
+    SpeechRequest,
+    SpeechSynthesizer,
+)
 
 RATE = 48_000
 
@@ -52,6 +58,7 @@ class FakeSpeechSynthesizer(SpeechSynthesizer):
     cost_per_char: float = 0.0
     fail_on: dict[str, Exception] = attrs.field(factory=dict)
     requests: list[SpeechRequest] = attrs.field(factory=list)
+    staged: list[StagedFile] = attrs.field(factory=list)
     calls: int = 0
 
     @property
@@ -79,6 +86,41 @@ class FakeSpeechSynthesizer(SpeechSynthesizer):
         seconds = self.length(request.text)
         staged = await self.stager.stage(_one_chunk(tone_wav(seconds)), filename="voice.wav")
         staged = attrs.evolve(staged, info=ContentInfo("audio/wav", "wav", duration=seconds))
+        self.staged.append(staged)
         self.calls += 1
+        cost = self.price(request)
+        return GeneratedMedia(staged=staged, provider=self.provider, model=self.model, cost=cost)
+
+
+@attrs.define
+class FakeMusicGenerator(MusicGenerator):
+    """Composes every bed as a quiet low tone of the requested length; records the requests."""
+
+    stager: FileStager
+    cost_per_second: float = 0.0
+    fail_with: Exception | None = None
+    requests: list[MusicRequest] = attrs.field(factory=list)
+    staged: list[StagedFile] = attrs.field(factory=list)
+
+    @property
+    def provider(self) -> str:
+        return "fake"
+
+    @property
+    def model(self) -> str:
+        return "fake-music-1"
+
+    def price(self, request: MusicRequest) -> float:
+        return round(self.cost_per_second * request.duration, 6)
+
+    async def compose(self, request: MusicRequest) -> GeneratedMedia:
+        self.requests.append(request)
+        if self.fail_with is not None:
+            raise self.fail_with
+        seconds = max(0.1, request.duration)
+        bed = tone_wav(seconds, hz=110.0, level=0.1)
+        staged = await self.stager.stage(_one_chunk(bed), filename="bed.wav")
+        staged = attrs.evolve(staged, info=ContentInfo("audio/wav", "wav", duration=seconds))
+        self.staged.append(staged)
         cost = self.price(request)
         return GeneratedMedia(staged=staged, provider=self.provider, model=self.model, cost=cost)
