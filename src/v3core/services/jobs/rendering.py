@@ -178,7 +178,8 @@ class RenderVideo:
             asset_ids = [a for s in scenes for a in s.asset_ids]
             assets = list(await uow.assets.get_many(job.owner_id, asset_ids))
             client = await uow.clients.get(job.owner_id, job.client_id)
-            generating = self.media is not None and self.media.media.generators.any
+            footage = self.media is not None and self.media.media.generators.any
+            generating = footage or self.sound is not None
             stage = "generating_media" if generating else "composing"
             job.progress = progress(stage, 60, f"Preparing {len(scenes)} scenes", 4)
             job.updated_at = self.clock.now()
