@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,30 @@ async def test_no_voice_and_no_music_means_no_audio_stream(sound: tuple[Api, Fak
 
     assert audio_of(mp4) is None
     assert voice.calls == 0
+
+
+@pytest.fixture
+async def offline(backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    """The app exactly as configured by default: espeak-ng voice (when installed), local bed."""
+    if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
+        pytest.skip("espeak-ng is not installed")
+    container = build_container(e2e_settings(backend_url, tmp_path / "data"))
+    async with AsyncTestClient(create_app(container)) as client:
+        api = Api(client, container, {}, {})
+        api.alice = await api.new_tenant("offline-sound")
+        yield api
+    await close_container(container)
+
+
+async def test_the_default_offline_voice_and_bed_make_a_normalised_aac_track(offline: Api) -> None:
+    _, mp4 = await rendered(offline, generate_audio=True, music_style=None)
+
+    found = audio_of(mp4)
+    assert found is not None
+    facts, samples = found
+    assert facts == ("aac", 48_000, "stereo")
+    assert abs(lufs(samples) - (-14.0)) <= 1.0
+    with av.open(io.BytesIO(mp4)) as container:
+        video = container.streams.video[0]
+        seconds = float(video.frames / video.average_rate)
+    assert abs(len(samples) / 48_000 - seconds) <= 0.1
