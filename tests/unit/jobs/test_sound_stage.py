@@ -128,3 +128,27 @@ async def test_a_music_failure_fails_the_job_with_the_providers_error(world: Med
     assert job.error.step == "media_generation"
     assert "music model unavailable" in job.error.message
     assert not [f.path for f in world.speech.staged if left(f.path)]
+
+
+async def test_a_job_cancelled_while_its_voices_are_made_is_not_rendered_and_keeps_no_audio(
+    world: MediaWorld,
+) -> None:
+    job_id = await world.ready_job(generate_audio=True)
+    original = world.speech.synthesize
+
+    async def cancel_on_first(request):  # type: ignore[no-untyped-def]
+        made = await original(request)
+        if len(world.speech.staged) == 1:
+            await world.action(job_id, "cancel")
+        return made
+
+    world.speech.synthesize = cancel_on_first  # type: ignore[method-assign]
+    await world.action(job_id, "approve")
+    await world.tasks.run_all()
+
+    job = await world.job(job_id)
+    assert job.status == JobStatus.CANCELLED
+    assert world.renderer.requests == []
+    assert world.speech.calls == 1  # no further paid call once the job is cancelled
+    assert world.music.requests == []
+    assert not [f.path for f in world.speech.staged if left(f.path)]

@@ -93,12 +93,14 @@ class SoundStage:
         check_budget(job, "voiceover", sum(self.speech.price(r) for r in speech_requests.values()))
         lengths: dict[int, float | None] = {}
         paths: dict[int, str] = {}
-        for number, speech_request in speech_requests.items():
+        for done, (number, speech_request) in enumerate(speech_requests.items(), start=1):
             made = await self.speech.synthesize(speech_request)
             staged.append(made.staged)
             costs["speech"] = round(costs.get("speech", 0.0) + made.cost, 6)
             paths[number] = made.staged.path
             lengths[number] = made.staged.info.duration if made.staged.info else None
+            if not await report(f"Recorded the voice of scene {number} ({done} of {len(speech_requests)})"):
+                raise SoundStopped
         scenes, voices, start = [], [], 0.0
         for scene in request.scenes:
             duration = fitted_duration(scene.duration, lengths.get(scene.number))
