@@ -21,6 +21,7 @@ BENCHMARKS = {
     "media-adapters": ["bench_media_adapters.py"],
     "media-fanout": ["bench_media_fanout.py"],
     "blob-refs": ["bench_blob_refs.py"],
+    "soundtrack": ["bench_soundtrack.py"],
     "outage": ["bench_outage.py"],
     "thumbnails": ["bench_thumbnails.py"],
     "logins": ["bench_logins.py", "--runs", "1"],

@@ -23,6 +23,7 @@ from entrypoints import assets as asset_wiring
 from entrypoints import jobs as job_wiring
 from entrypoints import log_redaction
 from entrypoints import media as media_wiring
+from entrypoints import sound as sound_wiring
 from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
@@ -208,6 +209,25 @@ class Container(containers.DeclarativeContainer):
     scene_media = providers.Singleton(jobs.SceneMedia, uow_factory, clock, media_store, media_generators)
     media_stage = providers.Singleton(jobs.MediaStage, scene_media)
 
+    # soundtrack (entrypoints.sound: espeak voice only when installed, local music bed offline)
+    speech_synthesizer = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(sound_wiring.make_speech_synthesizer, settings, output_stager, media_inspector),
+        sound_wiring.close_sound,
+    )
+    music_generator = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(
+            sound_wiring.make_music_generator, settings, blob_fetcher, output_stager, media_inspector
+        ),
+        sound_wiring.close_sound,
+    )
+    sound_stage = providers.Singleton(
+        sound_wiring.make_sound_stage, settings, output_stager, speech_synthesizer, music_generator
+    )
+
     plan_storyboard = providers.Singleton(
         jobs.PlanStoryboard,
         uow_factory,
@@ -220,7 +240,7 @@ class Container(containers.DeclarativeContainer):
         scene_media,
     )
     render_video = providers.Singleton(
-        jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices, media_stage
+        jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices, media_stage, sound_stage
     )
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
     task_runner = providers.Singleton(

@@ -11,6 +11,7 @@ from entrypoints.media import replicate_predictions, secret_value
 from entrypoints.settings import MusicProvider, Settings, SpeechProvider
 from v3core.ports.blobs import BlobFetcher, ContentInspector, FileStager
 from v3core.ports.media import MusicGenerator, SpeechSynthesizer
+from v3core.services.jobs.sound_stage import SoundStage
 
 DEFAULT_VOICES = {SpeechProvider.OPENAI: "alloy", SpeechProvider.ESPEAK: "default"}
 
@@ -83,3 +84,23 @@ def music_price_per_second(settings: Settings) -> float:
     """USD per second of music (0.0 for the local bed)."""
     model = settings.music_model
     return settings.media_price(model) if model else 0.0
+
+
+def make_sound_stage(
+    settings: Settings,
+    stager: FileStager,
+    speech: SpeechSynthesizer | None,
+    music: MusicGenerator,
+) -> SoundStage:
+    """The render's soundtrack step: the configured voice (spoken when the brief asks for audio,
+    or always when ``TTS_PROVIDER`` is set) and the music bed."""
+    return SoundStage(
+        stager, speech, music, voice=voice(settings), speak_always=settings.tts_provider is not None
+    )
+
+
+async def close_sound(adapter: object) -> None:
+    """Close a voice or music adapter's SDK connections (app shutdown); no-op without any."""
+    aclose = getattr(adapter, "aclose", None)
+    if aclose is not None:
+        await aclose()

@@ -82,6 +82,8 @@ class AnimaticRenderer(Renderer):
                 str(output),
                 request.brand_colors,
                 request.call_to_action,
+                tuple((voice.start, voice.path) for voice in request.voices),
+                request.music,
             )
             frames = await run_in_worker(self._executor, job, progress, cancelled)
             final, length = await asyncio.to_thread(files.publish, output, self._work_dir, request.job_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -16,9 +17,10 @@ from v3core.ports.renderer import RenderCancelled
 
 from . import motion
 from .clips import ClipSource
-from .encoder import Mp4Writer
+from .encoder import AudioFormat, Mp4Writer
 from .frames import BLACK_YUV, Overlay, Planes, blend, solid, to_frame
 from .procedural import Palette, ProceduralBackground
+from .soundtrack import Soundtrack
 from .sources import MovingImage, Procedural, SceneSource
 from .timeline import Boundary, boundaries, scene_ranges
 from .visuals import caption_band, cta_card, fitted_image, parse_colour
@@ -51,6 +53,10 @@ class RenderJob:
     output: str
     brand_colors: tuple[str, ...] = ()
     call_to_action: str = ""
+    voices: tuple[tuple[float, str], ...] = ()
+    """``(start second, local audio file)`` of each voiceover."""
+    music: str | None = None
+    """A local audio file under the whole video, or ``None``."""
 
 
 def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
@@ -61,7 +67,10 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
     drawn = boundaries(ranges, [scene.transition for scene in job.scenes], job.fps)
     spans = _spans(ranges, drawn)
     sources: dict[int, SceneSource] = {}
-    writer = Mp4Writer(job.output, job.size, job.fps, job.codec)
+    sound = None
+    if job.voices or job.music is not None:
+        sound = Soundtrack(job.voices, job.music, ranges[-1][1] / job.fps)
+    writer = Mp4Writer(job.output, job.size, job.fps, job.codec, AudioFormat() if sound else None)
     black = solid(job.size, BLACK_YUV)
 
     def source(index: int) -> SceneSource:
@@ -81,10 +90,14 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
                     writer.write(source(index).frame(frame_index - start))
                 else:
                     writer.write(to_frame(_blend(window, frame_index, ranges, source, black)))
+                if sound is not None:
+                    sound.feed(writer, Fraction(writer.frames, job.fps))
                 for finished in [i for i in sources if spans[i][1] <= frame_index + 1]:
                     sources.pop(finished).close()
             if index + 1 < len(ranges):
                 emit(index + 1, f"scene {job.scenes[index].number} rendered")
+        if sound is not None:
+            sound.finish(writer)
         writer.finish()
     except BaseException:
         writer.abort()

@@ -35,6 +35,14 @@ class RenderScene:
 
 
 @attrs.frozen
+class RenderAudio:
+    """A staged audio file (a scene's voice) and the second of the video it starts at."""
+
+    start: float
+    path: str
+
+
+@attrs.frozen
 class RenderRequest:
     """A storyboard to render at an aspect ratio (``16:9``, ``9:16``, ``1:1``, ``4:5``)."""
 
@@ -46,6 +54,15 @@ class RenderRequest:
     brand_colors: tuple[str, ...] = ()
     call_to_action: str = ""
     """Shown on screen over the last scene (SPEC §8: on-screen text is the script and the CTA)."""
+    voices: tuple[RenderAudio, ...] = ()
+    """Voiceovers (local audio files) placed on the video's timeline."""
+    music: str | None = None
+    """A music bed (local audio file) under the whole video; ``None``: no music."""
+
+    @property
+    def has_sound(self) -> bool:
+        """True when the video gets an audio stream (a voice or a music bed)."""
+        return bool(self.voices) or self.music is not None
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from v3core.services.jobs import (
     RenderVideo,
     RunJobTask,
     SceneMedia,
+    SoundStage,
 )
 from v3core.storyboard import PlanningRules
 from v3core.testing.fakes import (
@@ -44,6 +45,7 @@ from v3core.testing.fakes import (
     SequentialIds,
     SteppingClock,
 )
+from v3core.testing.sound_fakes import FakeMusicGenerator, FakeSpeechSynthesizer
 
 BODY: dict[str, Any] = {
     "context": {"clientId": "set-by-world"},
@@ -70,7 +72,15 @@ async def until(condition: Callable[[], bool]) -> None:
 class MediaWorld:
     """One owner with one client, the use cases, and the fakes to inspect."""
 
-    def __init__(self, tmp: Path, *, image: bool = True, video: bool = True, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        *,
+        image: bool = True,
+        video: bool = True,
+        concurrency: int = 8,
+        sound: bool = False,
+    ) -> None:
         self.uow = InMemoryUnitOfWork.factory(InMemoryStore())
         self.clock = SteppingClock()
         self.ids = SequentialIds()
@@ -100,7 +110,12 @@ class MediaWorld:
             self.uow, self.clock, self.ids, planner, RefusingUrlImporter(), rules, self.prices, media
         )
         archive = FakeVideoArchive(self.ids, self.clock)
-        render = RenderVideo(self.uow, self.clock, self.renderer, archive, self.prices, MediaStage(media))
+        self.speech = FakeSpeechSynthesizer(self.stager, cost_per_char=0.001)
+        self.music = FakeMusicGenerator(self.stager, cost_per_second=0.01)
+        stage = SoundStage(self.stager, self.speech, self.music, voice="alloy") if sound else None
+        render = RenderVideo(
+            self.uow, self.clock, self.renderer, archive, self.prices, MediaStage(media), stage
+        )
         self.tasks.handler = RunJobTask(self.uow, self.clock, plan, render).execute
         self.owner_id = ""
         self.client_id = ""
@@ -114,8 +129,17 @@ class MediaWorld:
             await uow.clients.add(client)
             await uow.commit()
 
-    async def ready_job(self, **advanced: Any) -> str:
-        body = {**BODY, "context": {"clientId": self.client_id}, "advanced": {**BODY["advanced"], **advanced}}
+    async def ready_job(
+        self, *, direction: dict[str, Any] | None = None, generate_audio: bool = False, **advanced: Any
+    ) -> str:
+        creative = {**BODY["creative"], "direction": {**BODY["creative"]["direction"], **(direction or {})}}
+        body = {
+            **BODY,
+            "context": {"clientId": self.client_id},
+            "creative": creative,
+            "advanced": {**BODY["advanced"], **advanced},
+            "generateAudio": generate_audio,
+        }
         view = await self.create.execute(CreateJobCommand(self.owner_id, body))
         await self.tasks.run_all()
         return view.job.id

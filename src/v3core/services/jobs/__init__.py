@@ -17,6 +17,7 @@ from v3core.services.jobs.scenes import (
     RegenerateScene,
     RegenerateSceneCommand,
 )
+from v3core.services.jobs.sound_stage import SoundStage
 from v3core.services.jobs.worker import RunJobTask
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "RunJobTask",
     "SceneMedia",
     "SceneMediaFailed",
+    "SoundStage",
     "UrlAssetImporter",
     "UrlImport",
     "VideoArchive",

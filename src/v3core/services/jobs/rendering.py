@@ -18,6 +18,7 @@ from v3core.services.jobs.common import fail_job, move, progress
 from v3core.services.jobs.media import update_job
 from v3core.services.jobs.media_stage import MediaStage, StageCancelled
 from v3core.services.jobs.ports import VideoArchive
+from v3core.services.jobs.sound_stage import SoundStage, SoundStopped, Soundtrack
 
 _VISUAL_TYPES = (AssetType.IMAGE, AssetType.VIDEO)
 
@@ -75,7 +76,9 @@ class RenderVideo:
     """The ``render_video`` task: video_processing → completed (or failed).
 
     Stages (``progress.stage``): ``generating_media`` (when a generator is wired: the missing
-    scene footage, see ``MediaStage``), ``composing`` (scenes drawn) and ``encoding``.
+    scene footage, see ``MediaStage``, then the voiceover and music bed, see ``SoundStage``),
+    ``composing`` (scenes drawn) and ``encoding``. The soundtrack's costs are charged as
+    ``speech`` and ``music``; its staged files are removed once the render is over.
     """
 
     uow: UnitOfWorkFactory
@@ -84,6 +87,7 @@ class RenderVideo:
     archive: VideoArchive
     prices: PriceTable
     media: MediaStage | None = None
+    sound: SoundStage | None = None
 
     async def execute(self, job_id: str) -> None:
         """Render ``job_id`` if it is waiting for its video; otherwise do nothing."""
@@ -94,7 +98,8 @@ class RenderVideo:
         request = render_request(job, scenes, assets, brand.colors)
         try:
             request = await self._generate(job, scenes, brand, request)
-        except (StageCancelled, _Stopped):
+            sound = await self._soundtrack(job, request)
+        except (StageCancelled, _Stopped, SoundStopped):
             return
         except StorageUnavailable:
             raise  # not the job's fault: the step is retried once the database is back
@@ -109,7 +114,31 @@ class RenderVideo:
                 self.uow, self.clock, job_id, FailedStep.MEDIA_GENERATION, "media_generation_failed", message
             )
             return
-        await self._render(job_id, request)
+        try:
+            if any(sound.costs.values()):
+                await self._charge(job_id, sound.costs)
+            await self._render(job_id, sound.request)
+        finally:
+            if self.sound is not None:
+                await self.sound.discard(sound)
+
+    async def _soundtrack(self, job: Job, request: RenderRequest) -> Soundtrack:
+        if self.sound is None:
+            return Soundtrack(request, (), {})
+
+        async def report(message: str) -> bool:
+            return await self._stage(job.id, "generating_media", 74, message)
+
+        return await self.sound.run(job, request, report)
+
+    async def _charge(self, job_id: str, costs: dict[str, float]) -> None:
+        def change(job: Job) -> bool:
+            for step, amount in costs.items():
+                if amount > 0:
+                    job.cost.charge(step, amount)
+            return True
+
+        await update_job(self.uow, self.clock, job_id, change)
 
     async def _render(self, job_id: str, request: RenderRequest) -> None:
         state = {"cancelled": False}
@@ -149,7 +178,8 @@ class RenderVideo:
             asset_ids = [a for s in scenes for a in s.asset_ids]
             assets = list(await uow.assets.get_many(job.owner_id, asset_ids))
             client = await uow.clients.get(job.owner_id, job.client_id)
-            generating = self.media is not None and self.media.media.generators.any
+            footage = self.media is not None and self.media.media.generators.any
+            generating = footage or self.sound is not None
             stage = "generating_media" if generating else "composing"
             job.progress = progress(stage, 60, f"Preparing {len(scenes)} scenes", 4)
             job.updated_at = self.clock.now()
