@@ -43,7 +43,7 @@ async def one_run(base_url: str, clips: int) -> float:
         ReplicatePredictions(TOKEN, base_url),
         "google/veo-3.1",
         OutputStaging(fetcher, stager, MediaContentInspector()),
-        price_per_second=0.2,
+        unit_price=0.2,
         timeout_seconds=120.0,
     )
     requests = [VideoRequest(f"scene {n}", "", 4.0, "16:9", 1280, 720) for n in range(clips)]

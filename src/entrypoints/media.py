@@ -31,7 +31,7 @@ def make_image_generator(
             replicate_predictions(settings),
             settings.replicate_image_model,
             staging,
-            price_per_image=image_price(settings),
+            unit_price=image_price(settings),
             timeout_seconds=settings.media_timeout_seconds,
         )
     if settings.image_provider is ImageProvider.OPENAI:
@@ -62,7 +62,7 @@ def make_video_generator(
             replicate_predictions(settings),
             settings.replicate_video_model,
             staging,
-            price_per_second=video_price_per_second(settings),
+            unit_price=video_price_per_second(settings),
             timeout_seconds=settings.media_timeout_seconds,
         )
     if settings.video_provider is VideoProvider.GOOGLE:

@@ -66,7 +66,7 @@ def make_music_generator(
             replicate_predictions(settings),
             settings.replicate_music_model,
             OutputStaging(fetcher, stager, inspector),
-            price_per_second=settings.media_price(settings.replicate_music_model),
+            unit_price=settings.media_price(settings.replicate_music_model),
             timeout_seconds=settings.media_timeout_seconds,
         )
     from adapters.audio.music import LocalMusicGenerator

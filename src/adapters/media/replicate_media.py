@@ -35,10 +35,13 @@ class _ReplicateGenerator:
         model: str,
         staging: OutputStaging,
         *,
+        unit_price: float,
         timeout_seconds: float,
         max_retries: int = 2,
         backoff: Backoff = Backoff(),
     ) -> None:
+        self._unit_price = unit_price
+        """USD per image, or per second of video or music."""
         self._predictions = predictions
         self._model = model
         self._staging = staging
@@ -71,29 +74,8 @@ class _ReplicateGenerator:
 class ReplicateImageGenerator(_ReplicateGenerator, ImageGenerator):
     """Still images from a Replicate text-to-image model (default ``black-forest-labs/flux-schnell``)."""
 
-    def __init__(
-        self,
-        predictions: ReplicatePredictions,
-        model: str,
-        staging: OutputStaging,
-        *,
-        price_per_image: float,
-        timeout_seconds: float,
-        max_retries: int = 2,
-        backoff: Backoff = Backoff(),
-    ) -> None:
-        super().__init__(
-            predictions,
-            model,
-            staging,
-            timeout_seconds=timeout_seconds,
-            max_retries=max_retries,
-            backoff=backoff,
-        )
-        self._price = price_per_image
-
     def price(self, request: ImageRequest) -> float:
-        return self._price
+        return self._unit_price
 
     async def generate(self, request: ImageRequest) -> GeneratedMedia:
         staged = await self._generate(image_input(self._model, request), "image")
@@ -103,29 +85,8 @@ class ReplicateImageGenerator(_ReplicateGenerator, ImageGenerator):
 class ReplicateVideoGenerator(_ReplicateGenerator, VideoGenerator):
     """Clips from a Replicate image-to-video model (default ``google/veo-3.1``)."""
 
-    def __init__(
-        self,
-        predictions: ReplicatePredictions,
-        model: str,
-        staging: OutputStaging,
-        *,
-        price_per_second: float,
-        timeout_seconds: float,
-        max_retries: int = 2,
-        backoff: Backoff = Backoff(),
-    ) -> None:
-        super().__init__(
-            predictions,
-            model,
-            staging,
-            timeout_seconds=timeout_seconds,
-            max_retries=max_retries,
-            backoff=backoff,
-        )
-        self._per_second = price_per_second
-
     def price(self, request: VideoRequest) -> float:
-        return billed_seconds(self._model, request.duration) * self._per_second
+        return billed_seconds(self._model, request.duration) * self._unit_price
 
     async def generate(self, request: VideoRequest) -> GeneratedMedia:
         staged = await self._generate(video_input(self._model, request), "video")
@@ -139,29 +100,8 @@ MUSICGEN_MAX_SECONDS = 30
 class ReplicateMusicGenerator(_ReplicateGenerator, MusicGenerator):
     """A music bed from Replicate's MusicGen (default ``meta/musicgen``), one track per video."""
 
-    def __init__(
-        self,
-        predictions: ReplicatePredictions,
-        model: str,
-        staging: OutputStaging,
-        *,
-        price_per_second: float,
-        timeout_seconds: float,
-        max_retries: int = 2,
-        backoff: Backoff = Backoff(),
-    ) -> None:
-        super().__init__(
-            predictions,
-            model,
-            staging,
-            timeout_seconds=timeout_seconds,
-            max_retries=max_retries,
-            backoff=backoff,
-        )
-        self._per_second = price_per_second
-
     def price(self, request: MusicRequest) -> float:
-        return _music_seconds(request) * self._per_second
+        return _music_seconds(request) * self._unit_price
 
     async def compose(self, request: MusicRequest) -> GeneratedMedia:
         inputs: dict[str, Any] = {

@@ -7,6 +7,7 @@ changes and the same frame object is handed out again otherwise.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -38,7 +39,7 @@ class SceneSource(Protocol):
         ...
 
 
-class Composed:
+class Composed(abc.ABC):
     """Caches the composed frame: subclasses say which picture an index shows and draw it."""
 
     def __init__(self, overlays: Sequence[Overlay]) -> None:
@@ -59,7 +60,7 @@ class Composed:
     def planes(self, index: int) -> Planes:
         return planes_of(self.frame(index))
 
-    def hold(self) -> None:
+    def hold(self) -> None:  # noqa: B027 - a default, not an abstract step
         """Nothing to release by default: drawn pictures keep moving."""
 
     def close(self) -> None:
@@ -68,9 +69,9 @@ class Composed:
     def _key_for(self, index: int) -> object:
         return index
 
+    @abc.abstractmethod
     def _draw(self, index: int) -> av.VideoFrame:
         """A NEW frame (never one shared with a decoder or a cache) showing ``index``."""
-        raise NotImplementedError
 
 
 class MovingImage(Composed):

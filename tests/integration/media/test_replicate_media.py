@@ -66,7 +66,7 @@ async def predictions(replicate_server: FakeHttpServer) -> AsyncIterator[Make]:
 
 
 def images(make: Make, staging: OutputStaging, **options: object) -> ReplicateImageGenerator:
-    settings: dict[str, object] = {"price_per_image": 0.003, "timeout_seconds": 5.0, "backoff": FAST}
+    settings: dict[str, object] = {"unit_price": 0.003, "timeout_seconds": 5.0, "backoff": FAST}
     settings.update(options)
     return ReplicateImageGenerator(make(), "black-forest-labs/flux-schnell", staging, **settings)  # type: ignore[arg-type]
 
@@ -74,7 +74,7 @@ def images(make: Make, staging: OutputStaging, **options: object) -> ReplicateIm
 def videos(
     make: Make, staging: OutputStaging, model: str = "google/veo-3.1", **options: object
 ) -> ReplicateVideoGenerator:
-    settings: dict[str, object] = {"price_per_second": 0.2, "timeout_seconds": 5.0, "backoff": FAST}
+    settings: dict[str, object] = {"unit_price": 0.2, "timeout_seconds": 5.0, "backoff": FAST}
     settings.update(options)
     return ReplicateVideoGenerator(make(), model, staging, **settings)  # type: ignore[arg-type]
 
@@ -341,7 +341,7 @@ async def test_an_unreachable_api_is_an_upstream_error(staging: OutputStaging) -
         client,
         "black-forest-labs/flux-schnell",
         staging,
-        price_per_image=0.003,
+        unit_price=0.003,
         timeout_seconds=5.0,
         backoff=FAST,
     )

@@ -26,7 +26,7 @@ async def music(
 ) -> AsyncIterator[ReplicateMusicGenerator]:
     predictions = ReplicatePredictions(TOKEN, replicate_server.base_url, request_timeout=5.0)
     yield ReplicateMusicGenerator(
-        predictions, "meta/musicgen", staging, price_per_second=0.002, timeout_seconds=3.0, backoff=FAST
+        predictions, "meta/musicgen", staging, unit_price=0.002, timeout_seconds=3.0, backoff=FAST
     )
     await predictions.aclose()
 
