@@ -85,7 +85,9 @@ def test_a_reviewer_takes_a_brief_to_a_playing_video(served: tuple[ServeProcess,
         _shot(page, "02-clients")
 
         page.get_by_role("navigation", name="Main").get_by_role("link", name="New brief").click()
-        page.get_by_label("Client").select_option(label="Acme Shoes")
+        # the console renders pages client-side: wait for the brief page before touching its fields
+        expect(page.get_by_role("heading", name="New brief", exact=True)).to_be_visible()
+        page.get_by_label("Client", exact=True).select_option(label="Acme Shoes")
         page.get_by_label("Product").fill("Trail shoe")
         page.get_by_label("Target audience").fill("Weekend runners")
         page.get_by_label("Key message").fill("Grip on any ground")
