@@ -205,3 +205,16 @@ scenes = sa.Table(
     *_times(),
     sa.Index(None, "job_id", "number"),
 )
+
+job_events = sa.Table(
+    "job_events",
+    metadata,
+    sa.Column("job_id", id_type(), sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    _owner(),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("data", json_type(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+"""The per-job event log (SPEC §11): ``(job_id, seq)`` is unique, so two writers can never
+give one job the same sequence number."""
