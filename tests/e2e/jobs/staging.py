@@ -3,8 +3,8 @@
 The cue is the brief's product name: ``hold-pending`` (planning never starts),
 ``hold-planning`` (the planner never answers), ``fail-planning`` (the planner fails upstream),
 ``hold-render`` (the render reports progress until the job is cancelled), ``fail-render``
-(the renderer fails), ``step-render`` (the render reports each scene, then waits until the
-job has been read twice more, so an SSE listener sees every step, then renders for real).
+(the renderer fails), ``step-render`` (the render reports each scene as a step of its own,
+then renders for real).
 Any other product plans with the template planner and renders with the real animatic renderer.
 Held work ends when its job is cancelled (its task is cancelled).
 """
@@ -25,7 +25,6 @@ from adapters.planners.template import TemplateScenePlanner
 from adapters.rendering.animatic import AnimaticRenderer
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
-from entrypoints.http.job_reads import JobReads
 from entrypoints.jobs import make_renderer
 from tests.e2e.conftest import Api, e2e_settings
 from v3core.errors import UpstreamError
@@ -33,7 +32,7 @@ from v3core.ports.planner import PlannerReply, PlanRequest, ScenePlanner
 from v3core.ports.renderer import CancelCheck, ProgressCallback, RenderCancelled, RenderedVideo, RenderRequest
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
-from v3core.services.jobs import JobView, RunJobTask
+from v3core.services.jobs import RunJobTask
 
 FOREVER = 3600.0
 
@@ -55,25 +54,6 @@ class CuedPlanner(ScenePlanner):
         return await self.inner.plan(request)
 
 
-@attrs.frozen
-class CountingReads(JobReads):
-    """The app's job reads, counting how often a job was read (``reads[0]``)."""
-
-    reads: list[int] = attrs.field(factory=lambda: [0])
-
-    async def view(self, owner_id: str, job_id: str) -> JobView:
-        self.reads[0] += 1
-        return await super().view(owner_id, job_id)
-
-    async def read_twice_more(self) -> None:
-        """Wait until the job was read twice after now (so once after the last commit)."""
-        wanted = self.reads[0] + 2
-        for _ in range(1000):
-            if self.reads[0] >= wanted:
-                return
-            await asyncio.sleep(0.01)
-
-
 async def _unreported(done: int, total: int, message: str) -> None:
     return None
 
@@ -83,7 +63,6 @@ class CuedRenderer:
     """The real renderer, except for the ``hold-render``, ``fail-render`` and ``step-render`` cues."""
 
     inner: AnimaticRenderer
-    reads: CountingReads
 
     async def render(
         self, request: RenderRequest, progress: ProgressCallback, cancelled: CancelCheck
@@ -98,7 +77,6 @@ class CuedRenderer:
         if request.title == "step-render":
             for done in range(1, len(request.scenes) + 1):
                 await progress(done, len(request.scenes), f"step {done} of {len(request.scenes)}")
-                await self.reads.read_twice_more()
             return await self.inner.render(request, _unreported, cancelled)  # the steps were reported
         return await self.inner.render(request, progress, cancelled)
 
@@ -128,22 +106,11 @@ def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRender
     container = build_container(e2e_settings(database_url, data_dir))
     container.planner.override(providers.Singleton(CuedPlanner))
 
-    container.job_reads.override(
-        providers.Singleton(
-            CountingReads,
-            container.get_job,
-            container.list_jobs,
-            providers.Callable(lambda links: links.base_url.rstrip("/"), container.asset_links),
-        )
-    )
-
-    def renderer(settings: Any, blobs: Any, reads: CountingReads) -> CuedRenderer:
+    def renderer(settings: Any, blobs: Any) -> CuedRenderer:
         built.append(make_renderer(settings, blobs))
-        return CuedRenderer(built[-1], reads)
+        return CuedRenderer(built[-1])
 
-    container.renderer.override(
-        providers.Singleton(renderer, container.settings, container.blob_store, container.job_reads)
-    )
+    container.renderer.override(providers.Singleton(renderer, container.settings, container.blob_store))
     container.run_job_task.override(
         providers.Singleton(
             lambda uow, clock, plan, render: CuedWorker(RunJobTask(uow, clock, plan, render), uow),

@@ -188,7 +188,8 @@ async def test_events_stream_ends_after_a_terminal_state(api: Api) -> None:
     response = await api.client.get(f"/api/v3/jobs/{job['id']}/events", headers=api.alice)
     assert response.headers["content-type"].startswith("text/event-stream")
     events = [json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")]
-    assert events[-1]["status"] == "cancelled"
+    assert events[-1]["type"] == "job.cancelled"
+    assert events[-1]["data"]["status"] == "cancelled"
 
 
 @pytest.mark.slow

@@ -57,7 +57,8 @@ class FollowJobEvents:
             while True:
                 async with self.uow() as uow:
                     batch = await uow.job_events.after(owner_id, job_id, after, BATCH)
-                    job = None if batch or checked else await uow.jobs.get(owner_id, job_id)
+                    # read once with the first batch: a job already over ends the stream
+                    job = None if checked else await uow.jobs.get(owner_id, job_id)
                 for event in batch:
                     yield event
                     after = event.seq
@@ -65,7 +66,7 @@ class FollowJobEvents:
                         return
                 if len(batch) == BATCH:
                     continue
-                if not batch and not checked:
+                if not checked:
                     checked = True
                     if job is None or job.status.is_terminal:
                         return
