@@ -76,7 +76,7 @@ async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[Serve
     line for each keep-alive tick."""
     async for event in events:
         if event is None:
-            yield ServerSentEventMessage(comment="keep-alive")
+            yield ServerSentEventMessage(comment="keep-alive", data=None)  # no empty event
             continue
         body = msgspec.json.encode(JobEventOut.of(event, base_url)).decode()
         yield ServerSentEventMessage(data=body, event=event.type, id=str(event.seq))
