@@ -3,9 +3,10 @@
 Each process keeps one listening connection (opened by the first subscriber) and one
 publishing connection (opened by the first publish). A publish wakes this process's readers
 at once and sends ``NOTIFY v3_job_events, '<job id>'`` for the others. The listener skips
-the notifications its own publisher sent (already delivered in process). When the listening
-connection is lost it reconnects with backoff and then wakes every reader, so the wake-ups
-sent while it was away cost a re-read, never an event.
+the notifications its own publisher sent (already delivered in process). A subscriber waits
+for the listener to be connected before it reads the log; when the listening connection is
+lost (or a subscriber gave up waiting for it) the listener reconnects with backoff and then
+wakes every reader, so the wake-ups sent while nobody listened cost a re-read, never an event.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class PostgresJobEvents(JobEvents):
         self._local = InProcessJobEvents()
         self._listener: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
+        self._unheard = False
+        """Whether a reader may have missed a wake-up (no listener connected at some point)."""
         self._publisher: psycopg.AsyncConnection[tuple[object, ...]] | None = None
         self._publisher_pid: int | None = None
         self._publish_lock = asyncio.Lock()
@@ -88,8 +91,10 @@ class PostgresJobEvents(JobEvents):
         async with self._local.subscribe(job_id) as wakeup:
             if self._listener is None or self._listener.done():
                 self._listener = asyncio.create_task(self._listen(), name="job-events-listener")
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._listening.wait(), READY_WAIT_SECONDS)
+            except TimeoutError:
+                self._unheard = True  # the listener wakes everyone once it is connected
             yield wakeup
 
     async def _listen(self) -> None:
@@ -101,7 +106,9 @@ class PostgresJobEvents(JobEvents):
                 ) as connection:
                     await connection.execute(f"LISTEN {self._channel}")
                     self._listening.set()
-                    self._local.wake_all()  # anything published before LISTEN is re-read
+                    if self._unheard:  # wake-ups may have been sent while nobody listened
+                        self._local.wake_all()
+                    self._unheard = False
                     delay = 0.1
                     async for notify in connection.notifies():
                         if notify.pid != self._publisher_pid:
@@ -109,6 +116,7 @@ class PostgresJobEvents(JobEvents):
             except psycopg.Error as error:
                 log.warning("job events listener lost its connection (%s); reconnecting", error)
             self._listening.clear()
+            self._unheard = True
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
