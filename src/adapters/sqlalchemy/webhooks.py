@@ -99,8 +99,8 @@ class SqlAlchemyWebhookDeliveryRepository(WebhookDeliveryRepository):
                     webhook_deliveries.c.job_id,
                     webhook_deliveries.c.seq,
                 ]
-            )
-            if (await self._tx.execute(statement)).rowcount:
+            ).returning(webhook_deliveries.c.id)
+            if (await self._tx.execute(statement)).first() is not None:  # rowcount is -1 on psycopg
                 stored.append(delivery)
         return stored
 
