@@ -60,9 +60,9 @@ class Receiver:
     def of(self, message_id: str) -> list[Received]:
         return [r for r in self.received if r.message_id == message_id]
 
-    async def wait_for(self, count: int, timeout: float = 30.0) -> list[Received]:
+    async def wait_for(self, count: int, within: float = 30.0) -> list[Received]:
         """Every request so far, once at least ``count`` arrived."""
-        async with asyncio.timeout(timeout), self._arrived:
+        async with asyncio.timeout(within), self._arrived:
             await self._arrived.wait_for(lambda: len(self.received) >= count)
         return list(self.received)
 

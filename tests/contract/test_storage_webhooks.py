@@ -59,7 +59,9 @@ async def test_endpoints_are_read_listed_and_deleted_only_by_their_owner(
     await store(uow_factory, first, second)
     async with uow_factory() as uow:
         got = await uow.webhooks.get(owner, first.id)
-        assert got is not None and got.events == ("job.completed",) and got.secret == first.secret
+        assert got is not None
+        assert got.events == ("job.completed",)
+        assert got.secret == first.secret
         assert await uow.webhooks.get(stranger.id, first.id) is None
         page = await uow.webhooks.list(owner, PageRequest(limit=1))
         assert (page.total, [w.id for w in page.items]) == (2, [second.id])
@@ -115,7 +117,8 @@ async def test_an_attempt_is_recorded_only_over_the_attempt_it_started_from(
         stored = await uow.webhook_deliveries.get(owner, hook.id, delivery.id)
     assert stored is not None
     assert (stored.state, stored.attempts, stored.last_status_code) == (DeliveryState.SUCCEEDED, 1, 204)
-    assert stored.body == delivery.body and stored.delivered_at == T0
+    assert stored.body == delivery.body
+    assert stored.delivered_at == T0
 
 
 async def test_a_delivery_is_found_only_through_its_owner_and_endpoint(
@@ -158,7 +161,9 @@ async def test_pending_lists_waiting_deliveries_soonest_first(
         await uow.commit()
     async with uow_factory() as uow:
         pending = [d.id for d in await uow.webhook_deliveries.pending(10_000)]
-    assert soon.id in pending and late.id in pending and done.id not in pending
+    assert soon.id in pending
+    assert late.id in pending
+    assert done.id not in pending
     assert pending.index(soon.id) < pending.index(late.id)
 
 

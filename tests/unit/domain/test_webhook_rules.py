@@ -3,6 +3,7 @@ attempt's outcome moves a delivery."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -88,7 +89,7 @@ def test_the_default_schedule_makes_at_least_five_attempts_over_about_an_hour() 
     total = sum(d for n in range(1, schedule.max_attempts) if (d := schedule.delay_after(n, "d")) is not None)
     assert timedelta(minutes=45) <= timedelta(seconds=total) <= timedelta(minutes=90)
     waits = [schedule.delay_after(n, "d") for n in range(1, schedule.max_attempts)]
-    assert all(b is not None and a is not None and b > a for a, b in zip(waits, waits[1:], strict=False))
+    assert all(b is not None and a is not None and b > a for a, b in itertools.pairwise(waits))
 
 
 def test_jitter_spreads_waits_within_its_fraction_and_is_stable_per_delivery() -> None:
