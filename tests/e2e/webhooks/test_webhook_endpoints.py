@@ -3,12 +3,14 @@ validation, tenancy."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from tests.e2e.webhooks.conftest import API, Hooks, job_event
+from tests.webhook_receiver import always
 
 SPEC_EVENTS = ["job.storyboard_ready", "job.completed", "job.failed", "job.cancelled", "job.*"]
 
@@ -130,3 +132,17 @@ async def test_rotation_shows_a_new_secret_once_and_the_old_one_no_longer_verifi
         received.verified(hook["secret"])
     got = await hooks.client.get(f"{API}/webhooks/{hook['id']}", headers=alice.headers)
     assert new_secret not in got.text
+
+
+async def test_no_signing_secret_reaches_a_log_line(hooks: Hooks, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    alice = await hooks.tenant()
+    hook = await hooks.create(alice)
+    rotated = await hooks.client.post(f"{API}/webhooks/{hook['id']}/rotate-secret", headers=alice.headers)
+    hooks.receiver.respond = always(500)
+    [delivery] = await hooks.dispatch(job_event(alice))
+    await hooks.settle()
+    assert len(hooks.receiver.of(delivery.message_id)) > 1
+    for secret in (hook["secret"], rotated.json()["data"]["secret"]):
+        assert secret not in caplog.text
+        assert secret.removeprefix("whsec_") not in caplog.text
