@@ -78,8 +78,8 @@ class Receiver:
                 async with self._arrived:
                     self.received.append(request)
                     self._arrived.notify_all()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client left, or the receiver is shutting down
         finally:
             writer.close()
 

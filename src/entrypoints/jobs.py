@@ -111,7 +111,7 @@ def make_task_runner(settings: Settings) -> AnyTaskRunner:
     limits = {
         TaskKind.PLAN_STORYBOARD: settings.worker_concurrency,
         TaskKind.RENDER_VIDEO: 1,
-        TaskKind.DELIVER_WEBHOOK: settings.worker_concurrency,
+        TaskKind.DELIVER_WEBHOOK: settings.webhook_concurrency,
     }
     return InProcessTaskRunner(limits, leases=leases)
 

@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     """Let webhook deliveries reach loopback/private hosts (tests, closed networks)."""
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     """Deadline of one delivery attempt (connect, send, answer)."""
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    """Delivery attempts at once per process (and connections the sender keeps)."""
     webhook_retry_delays: str = "10,30,90,270,810,2430"
     """Seconds to wait before each retry of a failed delivery, comma-separated (one attempt more
     than delays); the default makes 7 attempts over about an hour."""

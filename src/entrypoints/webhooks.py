@@ -22,10 +22,11 @@ TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
 
 def make_sender(settings: Settings) -> HttpxWebhookSender:
     """The sender behind the outbound guard (``WEBHOOK_ALLOW_PRIVATE_NETWORKS``,
-    ``WEBHOOK_TIMEOUT_SECONDS``)."""
+    ``WEBHOOK_TIMEOUT_SECONDS``), with a connection per concurrent attempt (``WEBHOOK_CONCURRENCY``)."""
     return HttpxWebhookSender(
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_private_networks=settings.webhook_allow_private_networks,
+        max_connections=settings.webhook_concurrency,
     )
 
 

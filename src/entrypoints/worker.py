@@ -4,7 +4,7 @@ as ``v3 serve`` but no HTTP.
 One process runs three procrastinate workers sharing a connection pool: ``planning`` (and
 the periodic ``maintenance`` task) with ``--concurrency`` tasks at once (network-bound),
 ``rendering`` with ``--render-concurrency`` (CPU-bound, default 1), and ``webhooks`` (delivery
-attempts, network-bound) with ``--concurrency``. ``--queues``
+attempts, network-bound) with ``WEBHOOK_CONCURRENCY``. ``--queues``
 picks a subset, to dedicate machines to rendering. SIGTERM/SIGINT stop it gracefully:
 no new task is taken, running ones get ``--shutdown-timeout`` seconds, then are
 cancelled and requeued for another worker.
@@ -80,7 +80,8 @@ async def run_workers(
     runner.bind_reconcile(container.resume_webhook_deliveries().execute)
     stalled, resumed = await recover(container, runner)
     log.info("recovered %d stalled task(s), resubmitted %d unfinished job(s)", stalled, resumed)
-    plan = {PLANNING_QUEUE: concurrency, RENDERING_QUEUE: render_concurrency, WEBHOOKS_QUEUE: concurrency}
+    webhooks = container.settings().webhook_concurrency
+    plan = {PLANNING_QUEUE: concurrency, RENDERING_QUEUE: render_concurrency, WEBHOOKS_QUEUE: webhooks}
     names = [queue for queue in WORK_QUEUES if queue in queues]
     workers = [
         asyncio.create_task(
