@@ -16,7 +16,7 @@ async def append_job_event(uow_factory: UnitOfWorkFactory, event: JobEvent) -> N
     """Commit ``event`` to the log (memory or SQL)."""
     async with uow_factory() as uow:
         if isinstance(uow, InMemoryUnitOfWork):
-            uow.store.job_events[f"{event.job_id}:{event.seq}"] = event
+            uow.store.job_events.setdefault(event.job_id, []).append(event)
             return
         assert isinstance(uow, SqlAlchemyUnitOfWork)
         row = {

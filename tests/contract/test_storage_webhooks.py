@@ -4,6 +4,7 @@ attempt is recorded with a compare-and-set, and recovery finds what is waiting o
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -21,6 +22,17 @@ from v3core.webhooks import (
     new_delivery,
     record_attempt,
 )
+
+
+@pytest.fixture(autouse=True)
+async def _no_waiting_deliveries_left(uow_factory: UnitOfWorkFactory, owner: str) -> AsyncIterator[None]:
+    """The session's databases are shared: a pending delivery left here would be queued by the
+    start-up recovery of any app on them, so each test's endpoints go (with their deliveries)."""
+    yield
+    async with uow_factory() as uow:
+        for webhook in await uow.webhooks.list_for_owner(owner):
+            await uow.webhooks.delete(owner, webhook.id)
+        await uow.commit()
 
 
 def a_webhook(owner: str, *events: str, created: int | None = None) -> Webhook:

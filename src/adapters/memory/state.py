@@ -42,10 +42,10 @@ class InMemoryStore:
     blob_refs: dict[str, BlobRef] = attrs.Factory(dict)
     jobs: dict[str, Job] = attrs.Factory(dict)
     scenes: dict[str, Scene] = attrs.Factory(dict)
+    job_events: dict[str, list[JobEvent]] = attrs.Factory(dict)
+    """Each job's log, in sequence order (``seq`` = position + 1)."""
     webhooks: dict[str, Webhook] = attrs.Factory(dict)
     webhook_deliveries: dict[str, WebhookDelivery] = attrs.Factory(dict)
-    job_events: dict[str, JobEvent] = attrs.Factory(dict)
-    """Keyed ``"<job_id>:<seq>"``; read by webhook recovery (the event log's writer owns it)."""
 
 
 FAILED = (
@@ -161,7 +161,7 @@ class Tables:
         self.scenes = View(store.scenes, self.health)
         self.webhooks = View(store.webhooks, self.health)
         self.webhook_deliveries = View(store.webhook_deliveries, self.health)
-        self.job_events = View(store.job_events, self.health)
+        self.store = store
         self.expected: dict[tuple[str, str], int] = {}
         self.blob_delta: dict[str, int] = {}
         self.blob_new: dict[str, tuple[int, str]] = {}
@@ -199,7 +199,6 @@ class Tables:
             self.scenes,
             self.webhooks,
             self.webhook_deliveries,
-            self.job_events,
         )
 
     def remember_version(self, kind: str, view: View[Any], key: str, version: int) -> None:

@@ -99,7 +99,8 @@ class InMemoryWebhookDeliveryRepository(WebhookDeliveryRepository):
         delivered = {(d.webhook_id, d.job_id, d.seq) for d in self._t.webhook_deliveries.rows()}
         endpoints: builtins.list[Webhook] = list(self._t.webhooks.rows())
         found = []
-        for event in sorted(self._t.job_events.rows(), key=lambda e: (e.created_at, e.job_id, e.seq)):
+        logged = [e for log in self._t.store.job_events.values() for e in log]
+        for event in sorted(logged, key=lambda e: (e.created_at, e.job_id, e.seq)):
             if event.type not in event_types or event.created_at < since:
                 continue
             for webhook in endpoints:

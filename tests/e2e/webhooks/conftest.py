@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,9 +18,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.tasks.inprocess import InProcessTaskRunner
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
+from tests.conftest import _admin
 from tests.sealed import SealedSettings
 from tests.webhook_receiver import Receiver, always, running_receiver
 from v3core.events import JobEvent
@@ -132,11 +136,40 @@ def _receiver_answers_204(request: pytest.FixtureRequest) -> None:
         receiver.respond = always(204)
 
 
-@pytest.fixture(scope="module")
+@contextmanager
+def fresh_database(backend: str, folder: Path) -> Iterator[str]:
+    """A migrated database of its own (a SQLite file, or a PostgreSQL database dropped at the end):
+    recovery queues every waiting delivery of the database, so these tests keep out of the rows
+    other tests leave in the session's shared databases."""
+    if backend == "memory":
+        yield "memory://"
+        return
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'hooks.db'}"
+        upgrade_database(url)
+        yield url
+        return
+    name = f"v3hooks_{secrets.token_hex(6)}"
+    with _admin() as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        upgrade_database(url)
+        yield url
+    finally:
+        with _admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    scope="module", params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 async def hooks(
-    backend_url: str, receiver: Receiver, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, receiver: Receiver, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Hooks]:
-    """The app on ``backend_url`` (memory, SQLite, PostgreSQL)."""
-    container = build_container(hook_settings(backend_url, tmp_path_factory.mktemp("hooks")))
-    async with AsyncTestClient(create_app(container)) as client:
-        yield Hooks(client, container, receiver)
+    """The app on its own memory store, SQLite file or PostgreSQL database."""
+    folder = tmp_path_factory.mktemp("hooks")
+    with fresh_database(request.param, folder) as url:
+        container = build_container(hook_settings(url, folder))
+        async with AsyncTestClient(create_app(container)) as client:
+            yield Hooks(client, container, receiver)

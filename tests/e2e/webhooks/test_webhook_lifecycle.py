@@ -12,11 +12,10 @@ from typing import Any
 
 import pytest
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container, close_container, start_container
 from tests.e2e.conftest import Api
 from tests.e2e.security.world import brief
-from tests.e2e.webhooks.conftest import API, Hooks, hook_settings, job_event, new_tenant
+from tests.e2e.webhooks.conftest import API, Hooks, fresh_database, hook_settings, job_event, new_tenant
 from tests.job_event_rows import append_job_event
 from tests.webhook_receiver import always, running_receiver
 from v3core.events import JobEvent
@@ -61,13 +60,14 @@ async def test_a_real_jobs_events_reach_the_receiver_and_a_missed_one_is_recover
     await append_job_event(hooks.container.uow_factory(), cancelled)  # ...and the process "died" here
     await hooks.in_app(hooks.container.resume_webhook_deliveries().execute)
     await hooks.settle()
-    [logged, _] = await hooks.deliveries(alice, hook["id"])
-    assert (logged["eventType"], logged["seq"], logged["state"]) == ("job.cancelled", SEQ + 1, "succeeded")
+    [logged] = [d for d in await hooks.deliveries(alice, hook["id"]) if d["seq"] == SEQ + 1]
+    assert (logged["eventType"], logged["state"]) == ("job.cancelled", "succeeded")
     [late] = hooks.receiver.of(f"msg_{logged['id']}")
     assert late.verified(hook["secret"])["data"]["status"] == "cancelled"  # type: ignore[index]
+    before = await hooks.deliveries(alice, hook["id"])
     await hooks.in_app(hooks.container.resume_webhook_deliveries().execute)
     await hooks.settle()
-    assert len(await hooks.deliveries(alice, hook["id"])) == 2
+    assert await hooks.deliveries(alice, hook["id"]) == before
 
 
 async def test_private_addresses_are_refused_by_default(api: Api) -> None:
@@ -88,13 +88,13 @@ async def test_private_addresses_are_refused_by_default(api: Api) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_a_delivery_waiting_for_its_retry_is_sent_after_a_restart_with_the_same_webhook_id(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    backend: str, tmp_path: Path
 ) -> None:
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'restart.db'}"
-        upgrade_database(url)
-    else:
-        url = request.getfixturevalue("postgres_url")
+    with fresh_database(backend, tmp_path) as url:
+        await _restart_mid_retry(url, tmp_path)
+
+
+async def _restart_mid_retry(url: str, tmp_path: Path) -> None:
     settings = hook_settings(url, tmp_path, webhook_retry_delays="0.5,0.5")
     async with running_receiver(always(503)) as receiver:
         first = build_container(settings)
