@@ -11,7 +11,6 @@ from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
 from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.ingest.thumbnails import PillowThumbnailer
-from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.settings import BlobStorageType, Settings
 from entrypoints.storage import Storage
 from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore
@@ -122,11 +121,6 @@ def make_asset_context(
         thumbnailer=PillowThumbnailer(directory),
         guard=guard or InProcessBlobGuard(),
     )
-
-
-def make_links(settings: Settings) -> AssetLinks:
-    """Absolute links from ``PUBLIC_BASE_URL``."""
-    return AssetLinks(settings.public_base_url)
 
 
 async def close_fetcher(fetcher: BlobFetcher) -> None:

@@ -4,7 +4,9 @@ Nothing is created at import time; ``build_container()`` makes a container, prov
 build their objects on first use. Tests swap whole adapters with
 ``container.uow_factory.override(providers.Object(...))`` (or any other provider)
 before the app is created. Every provider is reachable from Litestar handlers by
-name (see ``entrypoints.http.di``).
+name (see ``entrypoints.http.di``). The container builds no HTTP object and never imports
+``entrypoints.http`` (``entrypoints.http.objects`` holds those), so the worker and the CLI
+do not load Litestar.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from entrypoints import jobs as job_wiring
 from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
-from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
@@ -149,7 +150,6 @@ class Container(containers.DeclarativeContainer):
     asset_context = providers.Singleton(
         asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids, blob_guard
     )
-    asset_links = providers.Singleton(asset_wiring.make_links, settings)
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
     ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
     import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
@@ -262,12 +262,6 @@ class Container(containers.DeclarativeContainer):
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
     list_job_assets = providers.Singleton(jobs.ListJobAssets, uow_factory)
-    job_reads = providers.Singleton(
-        JobReads,
-        get_job,
-        list_jobs,
-        providers.Callable(lambda links: links.base_url.rstrip("/"), asset_links),
-    )
     regenerate_scene = providers.Singleton(
         jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices, scene_media
     )
