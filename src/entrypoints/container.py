@@ -12,12 +12,12 @@ do not load Litestar.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
 from adapters.generated_media import IngestingMediaStore
-from adapters.login_throttle import LimitsLoginThrottle
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
@@ -33,6 +33,9 @@ from v3core.services import accounts, campaigns, clients, jobs
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
 
+if TYPE_CHECKING:
+    from adapters.login_throttle import LimitsLoginThrottle
+
 
 def _jwt_secret(settings: Settings) -> str:
     return settings.resolved_jwt_secret()
@@ -40,6 +43,16 @@ def _jwt_secret(settings: Settings) -> str:
 
 def _jwt_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.jwt_lifetime_minutes)
+
+
+def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
+    from adapters.login_throttle import LimitsLoginThrottle  # ``limits`` loads on the first login
+
+    return LimitsLoginThrottle(
+        per_account=settings.login_failures_per_account,
+        per_address=settings.login_failures_per_address,
+        storage_url=settings.rate_limit_storage_url,
+    )
 
 
 def _storage(settings: Settings) -> Storage:
@@ -51,7 +64,7 @@ async def _close_storage(storage: Storage) -> None:
     await storage.close()
 
 
-def _close_renderer(renderer: AnimaticRenderer) -> None:
+def _close_renderer(renderer: DeferredRenderer) -> None:
     renderer.close()
 
 
@@ -82,12 +95,7 @@ class Container(containers.DeclarativeContainer):
         ),
         _close_hasher,
     )
-    login_throttle = providers.Singleton(
-        LimitsLoginThrottle,
-        per_account=providers.Callable(lambda s: s.login_failures_per_account, settings),
-        per_address=providers.Callable(lambda s: s.login_failures_per_address, settings),
-        storage_url=providers.Callable(lambda s: s.rate_limit_storage_url, settings),
-    )
+    login_throttle = providers.Singleton(_login_throttle, settings)
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),

@@ -1,4 +1,5 @@
-"""What a process loads: the worker and the CLI never load the HTTP stack.
+"""What a process loads: the worker and the CLI never load the HTTP stack, and a serving process
+loads the renderer chain (numpy, PyAV, the compositor, audio mixing) only when it first renders.
 
 Each case runs in a fresh interpreter (``sys.modules`` of this test process holds everything
 the other tests imported)."""
@@ -38,6 +39,27 @@ http = sorted(
 print("LOADED", " ".join(http[:5]) or "-")
 """
 
+SERVING = """
+import asyncio, sys
+from litestar.testing import AsyncTestClient
+from entrypoints.container import build_container
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from entrypoints.storage import prepare_database
+
+HEAVY = ("numpy", "scipy", "av", "PIL", "pyloudnorm", "adapters.rendering.animatic",
+         "adapters.rendering.pipeline", "adapters.audio.mixing", "adapters.audio.signal")
+
+async def serve() -> None:
+    settings = Settings()
+    prepare_database(settings)
+    async with AsyncTestClient(create_app(build_container(settings))) as client:
+        assert (await client.get("/health")).status_code == 200
+        print("LOADED", " ".join(m for m in HEAVY if m in sys.modules) or "-")
+
+asyncio.run(serve())
+"""
+
 
 def run(script: str, tmp_path: Path) -> str:
     """Run ``script`` in a fresh interpreter on a SQLite database in ``tmp_path``; what it printed
@@ -58,3 +80,7 @@ def run(script: str, tmp_path: Path) -> str:
 
 def test_the_worker_and_the_cli_commands_do_not_load_litestar(tmp_path: Path) -> None:
     assert run(WORKER_AND_CLI, tmp_path) == "-"
+
+
+def test_a_server_answers_health_without_loading_the_renderer_or_the_audio_chain(tmp_path: Path) -> None:
+    assert run(SERVING, tmp_path) == "-"

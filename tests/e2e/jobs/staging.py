@@ -22,7 +22,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.http.job_reads import JobReads
@@ -83,7 +83,7 @@ async def _unreported(done: int, total: int, message: str) -> None:
 class CuedRenderer:
     """The real renderer, except for the ``hold-render``, ``fail-render`` and ``step-render`` cues."""
 
-    inner: AnimaticRenderer
+    inner: DeferredRenderer
     reads: CountingReads
 
     async def render(
@@ -124,7 +124,7 @@ class CuedWorker:
 
 
 def cued_container(
-    database_url: str, data_dir: Path, built: list[AnimaticRenderer]
+    database_url: str, data_dir: Path, built: list[DeferredRenderer]
 ) -> tuple[Container, HttpObjects]:
     """The app's container on ``database_url`` with the cued planner, renderer and worker, and
     its HTTP objects with counting job reads (the real renderer it builds is appended to
@@ -227,7 +227,7 @@ class Staged:
 
 async def staged_app(database_url: str, data_dir: Path) -> AsyncIterator[Staged]:
     """The cued app with a fresh tenant and client (an async generator for a fixture)."""
-    built: list[AnimaticRenderer] = []
+    built: list[DeferredRenderer] = []
     container, http = cued_container(database_url, data_dir, built)
     async with AsyncTestClient(create_app(container, http)) as client:
         api = Api(client, container, {}, {})
