@@ -1,0 +1,46 @@
+"""Contract suites of the ports as pytest base classes, for anyone who writes an adapter.
+
+Subclass one in a test module and supply the fixture it names; you get the whole suite::
+
+    from v3core.testing.contracts import BlobStoreContract
+
+    class TestMyBlobStore(BlobStoreContract):
+        @pytest.fixture
+        def blob_store(self) -> BlobStore:
+            return MyBlobStore()
+
+Expected values come from SPEC and the ports' docstrings, never from an adapter. The suites
+need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async tests are marked
+``asyncio`` so they run under pytest-asyncio's strict mode as well as its auto mode.
+
+| class | fixture to supply |
+| --- | --- |
+| ``StorageContract`` (and its parts) | ``uow_factory``: a ``UnitOfWorkFactory`` |
+| ``BlobStoreContract`` | ``blob_store``: a ``BlobStore`` |
+"""
+
+from __future__ import annotations
+
+from v3core.testing.contracts.blobs import BlobStoreContract
+from v3core.testing.contracts.storage import (
+    GeneratedMediaStorageContract,
+    JobStorageContract,
+    ListStorageContract,
+    ReferenceStorageContract,
+    SceneStorageContract,
+    StorageContract,
+    StorageModelContract,
+    TransactionStorageContract,
+)
+
+__all__ = [
+    "BlobStoreContract",
+    "GeneratedMediaStorageContract",
+    "JobStorageContract",
+    "ListStorageContract",
+    "ReferenceStorageContract",
+    "SceneStorageContract",
+    "StorageContract",
+    "StorageModelContract",
+    "TransactionStorageContract",
+]
