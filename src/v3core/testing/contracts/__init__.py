@@ -17,6 +17,7 @@ need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async test
 | --- | --- |
 | ``StorageContract`` (and its parts) | ``uow_factory``: a ``UnitOfWorkFactory`` |
 | ``BlobStoreContract`` | ``blob_store``: a ``BlobStore`` |
+| ``WorkflowContract`` | ``make_workflow_kit``: async callable → a fresh ``WorkflowKit`` |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from v3core.testing.contracts.storage import (
     StorageModelContract,
     TransactionStorageContract,
 )
+from v3core.testing.contracts.workflow import WorkflowContract
 
 __all__ = [
     "BlobStoreContract",
@@ -43,4 +45,5 @@ __all__ = [
     "StorageContract",
     "StorageModelContract",
     "TransactionStorageContract",
+    "WorkflowContract",
 ]
