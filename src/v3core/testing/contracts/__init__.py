@@ -17,12 +17,14 @@ need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async test
 | --- | --- |
 | ``StorageContract`` (and its parts) | ``uow_factory``: a ``UnitOfWorkFactory`` |
 | ``BlobStoreContract`` | ``blob_store``: a ``BlobStore`` |
+| ``PlannerContract`` | ``planner``: a ``ScenePlanner`` |
 | ``WorkflowContract`` | ``make_workflow_kit``: async callable → a fresh ``WorkflowKit`` |
 """
 
 from __future__ import annotations
 
 from v3core.testing.contracts.blobs import BlobStoreContract
+from v3core.testing.contracts.planner import PlannerContract
 from v3core.testing.contracts.storage import (
     GeneratedMediaStorageContract,
     JobStorageContract,
@@ -40,6 +42,7 @@ __all__ = [
     "GeneratedMediaStorageContract",
     "JobStorageContract",
     "ListStorageContract",
+    "PlannerContract",
     "ReferenceStorageContract",
     "SceneStorageContract",
     "StorageContract",

@@ -34,6 +34,7 @@ from v3core.errors import StaleVersion
 from v3core.model import JobCost, JobStatus
 from v3core.ports.storage import PageRequest, UnitOfWork, UnitOfWorkFactory
 from v3core.testing.builders import T0, a_client, a_job, a_scene, a_user
+from v3core.testing.contracts._loop import in_a_thread, on_loop
 
 T = TypeVar("T")
 ID_PARTS = st.text(alphabet="aAzZ09-_.", min_size=1, max_size=3)
@@ -260,14 +261,6 @@ class StorageModelContract:
 
     @pytest.mark.asyncio
     async def test_the_store_behaves_like_the_model(self, uow_factory: UnitOfWorkFactory) -> None:
-        loop = asyncio.get_running_loop()
-
-        def on_the_loop(work: Awaitable[Any]) -> Any:
-            async def wrapped() -> Any:
-                return await work
-
-            return asyncio.run_coroutine_threadsafe(wrapped(), loop).result()
-
-        harness = Harness(uow_factory, on_the_loop)
+        harness = Harness(uow_factory, on_loop(asyncio.get_running_loop()))
         machine = type("Machine", (StorageMachine,), {"harness": harness})
-        await asyncio.to_thread(run_state_machine_as_test, machine, settings=self.storage_model_settings)
+        await in_a_thread(lambda: run_state_machine_as_test(machine, settings=self.storage_model_settings))
