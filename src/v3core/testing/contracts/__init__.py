@@ -18,6 +18,7 @@ need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async test
 | ``StorageContract`` (and its parts) | ``uow_factory``: a ``UnitOfWorkFactory`` |
 | ``BlobStoreContract`` | ``blob_store``: a ``BlobStore`` |
 | ``PlannerContract`` | ``planner``: a ``ScenePlanner`` |
+| ``RendererContract`` | ``renderer`` and ``renderer_blobs`` (the ``BlobStore`` it reads) |
 | ``WorkflowContract`` | ``make_workflow_kit``: async callable → a fresh ``WorkflowKit`` |
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from v3core.testing.contracts.blobs import BlobStoreContract
 from v3core.testing.contracts.planner import PlannerContract
+from v3core.testing.contracts.renderer import RendererContract
 from v3core.testing.contracts.storage import (
     GeneratedMediaStorageContract,
     JobStorageContract,
@@ -44,6 +46,7 @@ __all__ = [
     "ListStorageContract",
     "PlannerContract",
     "ReferenceStorageContract",
+    "RendererContract",
     "SceneStorageContract",
     "StorageContract",
     "StorageModelContract",
