@@ -19,12 +19,20 @@ need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async test
 | ``BlobStoreContract`` | ``blob_store``: a ``BlobStore`` |
 | ``PlannerContract`` | ``planner``: a ``ScenePlanner`` |
 | ``RendererContract`` | ``renderer`` and ``renderer_blobs`` (the ``BlobStore`` it reads) |
+| ``ImageGeneratorContract``, ``VideoGeneratorContract`` | ``image_generator``, ``video_generator`` |
+| ``SpeechSynthesizerContract``, ``MusicGeneratorContract`` | ``speech_synthesizer``, ``music_generator`` |
 | ``WorkflowContract`` | ``make_workflow_kit``: async callable → a fresh ``WorkflowKit`` |
 """
 
 from __future__ import annotations
 
 from v3core.testing.contracts.blobs import BlobStoreContract
+from v3core.testing.contracts.media import (
+    ImageGeneratorContract,
+    MusicGeneratorContract,
+    SpeechSynthesizerContract,
+    VideoGeneratorContract,
+)
 from v3core.testing.contracts.planner import PlannerContract
 from v3core.testing.contracts.renderer import RendererContract
 from v3core.testing.contracts.storage import (
@@ -42,14 +50,18 @@ from v3core.testing.contracts.workflow import WorkflowContract
 __all__ = [
     "BlobStoreContract",
     "GeneratedMediaStorageContract",
+    "ImageGeneratorContract",
     "JobStorageContract",
     "ListStorageContract",
+    "MusicGeneratorContract",
     "PlannerContract",
     "ReferenceStorageContract",
     "RendererContract",
     "SceneStorageContract",
+    "SpeechSynthesizerContract",
     "StorageContract",
     "StorageModelContract",
     "TransactionStorageContract",
+    "VideoGeneratorContract",
     "WorkflowContract",
 ]
