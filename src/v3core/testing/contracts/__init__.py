@@ -21,6 +21,7 @@ need ``pytest`` and ``pytest-asyncio`` (the ``testing`` extra); their async test
 | ``RendererContract`` | ``renderer`` and ``renderer_blobs`` (the ``BlobStore`` it reads) |
 | ``ImageGeneratorContract``, ``VideoGeneratorContract`` | ``image_generator``, ``video_generator`` |
 | ``SpeechSynthesizerContract``, ``MusicGeneratorContract`` | ``speech_synthesizer``, ``music_generator`` |
+| ``TaskRunnerContract`` | ``task_runner_with``: handler → async context manager of a ``TaskRunner`` |
 | ``WorkflowContract`` | ``make_workflow_kit``: async callable → a fresh ``WorkflowKit`` |
 """
 
@@ -45,6 +46,7 @@ from v3core.testing.contracts.storage import (
     StorageModelContract,
     TransactionStorageContract,
 )
+from v3core.testing.contracts.tasks import TaskRunnerContract
 from v3core.testing.contracts.workflow import WorkflowContract
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "SpeechSynthesizerContract",
     "StorageContract",
     "StorageModelContract",
+    "TaskRunnerContract",
     "TransactionStorageContract",
     "VideoGeneratorContract",
     "WorkflowContract",
