@@ -1,15 +1,18 @@
 """The README's "Testing your own adapter" example runs as printed, as a user's project would run
-it (a fresh directory: no project configuration, so pytest-asyncio's strict mode), and the
-contract catches a broken copy of it."""
+it (a fresh directory: no project configuration, so pytest-asyncio's strict mode; only the
+pytest-asyncio plugin, not every plugin of this development environment), and the contract
+catches a broken copy of it."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+PLUGINS = ("-p", "pytest_asyncio.plugin")
 
 
 def contract_example() -> str:
@@ -22,8 +25,9 @@ def contract_example() -> str:
 def run_pytest(folder: Path, code: str) -> subprocess.CompletedProcess[str]:
     (folder / "test_dict_blob_store.py").write_text(code)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_dict_blob_store.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *PLUGINS, "test_dict_blob_store.py"],
         cwd=folder,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=120,
