@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "http": ["bench_http.py"],
+    "startup": ["bench_startup.py"],
     "lists": ["bench_lists.py"],
     "render": ["bench_render.py"],
     "composition": ["bench_composition.py"],

@@ -4,18 +4,20 @@ Nothing is created at import time; ``build_container()`` makes a container, prov
 build their objects on first use. Tests swap whole adapters with
 ``container.uow_factory.override(providers.Object(...))`` (or any other provider)
 before the app is created. Every provider is reachable from Litestar handlers by
-name (see ``entrypoints.http.di``).
+name (see ``entrypoints.http.di``). The container builds no HTTP object and never imports
+``entrypoints.http`` (``entrypoints.http.objects`` holds those), so the worker and the CLI
+do not load Litestar.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
 from adapters.generated_media import IngestingMediaStore
-from adapters.login_throttle import LimitsLoginThrottle
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
@@ -26,13 +28,15 @@ from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
 from entrypoints import webhooks as webhook_wiring
-from entrypoints.http.job_reads import JobReads
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
 from v3core.services import accounts, campaigns, clients, jobs, webhooks
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
+
+if TYPE_CHECKING:
+    from adapters.login_throttle import LimitsLoginThrottle
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -41,6 +45,16 @@ def _jwt_secret(settings: Settings) -> str:
 
 def _jwt_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.jwt_lifetime_minutes)
+
+
+def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
+    from adapters.login_throttle import LimitsLoginThrottle  # ``limits`` loads on the first login
+
+    return LimitsLoginThrottle(
+        per_account=settings.login_failures_per_account,
+        per_address=settings.login_failures_per_address,
+        storage_url=settings.rate_limit_storage_url,
+    )
 
 
 def _storage(settings: Settings) -> Storage:
@@ -52,7 +66,7 @@ async def _close_storage(storage: Storage) -> None:
     await storage.close()
 
 
-def _close_renderer(renderer: AnimaticRenderer) -> None:
+def _close_renderer(renderer: DeferredRenderer) -> None:
     renderer.close()
 
 
@@ -83,12 +97,7 @@ class Container(containers.DeclarativeContainer):
         ),
         _close_hasher,
     )
-    login_throttle = providers.Singleton(
-        LimitsLoginThrottle,
-        per_account=providers.Callable(lambda s: s.login_failures_per_account, settings),
-        per_address=providers.Callable(lambda s: s.login_failures_per_address, settings),
-        storage_url=providers.Callable(lambda s: s.rate_limit_storage_url, settings),
-    )
+    login_throttle = providers.Singleton(_login_throttle, settings)
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),
@@ -151,7 +160,6 @@ class Container(containers.DeclarativeContainer):
     asset_context = providers.Singleton(
         asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids, blob_guard
     )
-    asset_links = providers.Singleton(asset_wiring.make_links, settings)
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
     ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
     import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
@@ -279,12 +287,6 @@ class Container(containers.DeclarativeContainer):
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
     list_job_assets = providers.Singleton(jobs.ListJobAssets, uow_factory)
-    job_reads = providers.Singleton(
-        JobReads,
-        get_job,
-        list_jobs,
-        providers.Callable(lambda links: links.base_url.rstrip("/"), asset_links),
-    )
     regenerate_scene = providers.Singleton(
         jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices, scene_media
     )

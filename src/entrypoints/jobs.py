@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING, TypeAlias
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
@@ -30,6 +30,7 @@ STALE_RENDER_SECONDS = 3600.0
 """Scratch files of renders untouched this long belong to a process that died."""
 
 if TYPE_CHECKING:  # procrastinate is imported only when TASK_RUNNER chooses it
+    from adapters.rendering.animatic import AnimaticRenderer
     from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
 DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
@@ -84,12 +85,19 @@ def make_prices(settings: Settings) -> PriceTable:
     )
 
 
-def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
-    """The local animatic renderer, working under ``DATA_DIR/render``."""
+def make_renderer(settings: Settings, blobs: BlobStore) -> DeferredRenderer:
+    """The local animatic renderer, working under ``DATA_DIR/render`` (stale scratch files are
+    swept now). It is built on the first render: numpy, PyAV and Pillow stay off start-up."""
     work_dir = settings.data_dir / "render"
     work_dir.mkdir(parents=True, exist_ok=True)
     sweep_stale(work_dir, older_than_seconds=STALE_RENDER_SECONDS, now=time.time())
-    return AnimaticRenderer(blobs, work_dir)
+
+    def animatic() -> AnimaticRenderer:
+        from adapters.rendering.animatic import AnimaticRenderer
+
+        return AnimaticRenderer(blobs, work_dir)
+
+    return DeferredRenderer(animatic)
 
 
 AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"

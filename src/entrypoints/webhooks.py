@@ -4,15 +4,19 @@ recovery of waiting deliveries at start-up and periodically."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from adapters.tasks.idle import KnowsActiveTasks, SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
-from adapters.webhooks.sender import HttpxWebhookSender
+from adapters.webhooks.deferred import DeferredWebhookSender
 from entrypoints.settings import Settings
 from v3core.ports.tasks import TaskKind, TaskRunner
 from v3core.services.jobs import RunJobTask
 from v3core.services.webhooks import DeliverWebhook, ResumeWebhookDeliveries
 from v3core.webhooks import RetrySchedule
+
+if TYPE_CHECKING:  # httpx is imported on first use (``v3 serve`` start-up time counts)
+    from adapters.webhooks.sender import HttpxWebhookSender
 
 RECOVERY_SECONDS = 60.0
 """How often the embedded runner looks for waiting deliveries that have no task."""
@@ -20,9 +24,16 @@ RECOVERY_SECONDS = 60.0
 TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
 
 
-def make_sender(settings: Settings) -> HttpxWebhookSender:
+def make_sender(settings: Settings) -> DeferredWebhookSender:
+    """The guarded sender, built on the first delivery attempt (``build_sender``)."""
+    return DeferredWebhookSender(lambda: build_sender(settings))
+
+
+def build_sender(settings: Settings) -> HttpxWebhookSender:
     """The sender behind the outbound guard (``WEBHOOK_ALLOW_PRIVATE_NETWORKS``,
     ``WEBHOOK_TIMEOUT_SECONDS``), with a connection per concurrent attempt (``WEBHOOK_CONCURRENCY``)."""
+    from adapters.webhooks.sender import HttpxWebhookSender
+
     return HttpxWebhookSender(
         timeout_seconds=settings.webhook_timeout_seconds,
         allow_private_networks=settings.webhook_allow_private_networks,
@@ -30,7 +41,7 @@ def make_sender(settings: Settings) -> HttpxWebhookSender:
     )
 
 
-async def close_sender(sender: HttpxWebhookSender) -> None:
+async def close_sender(sender: DeferredWebhookSender) -> None:
     """Close its connection pool (shutdown)."""
     await sender.aclose()
 

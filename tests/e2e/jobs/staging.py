@@ -22,10 +22,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.http.job_reads import JobReads
+from entrypoints.http.objects import HttpObjects
 from entrypoints.jobs import make_renderer
 from tests.e2e.conftest import Api, e2e_settings
 from v3core.errors import UpstreamError
@@ -82,7 +83,7 @@ async def _unreported(done: int, total: int, message: str) -> None:
 class CuedRenderer:
     """The real renderer, except for the ``hold-render``, ``fail-render`` and ``step-render`` cues."""
 
-    inner: AnimaticRenderer
+    inner: DeferredRenderer
     reads: CountingReads
 
     async def render(
@@ -122,18 +123,22 @@ class CuedWorker:
         await self.inner.execute(kind, job_id)
 
 
-def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRenderer]) -> Container:
-    """The app's container on ``database_url`` with the cued planner, renderer and worker
-    (the real renderer it builds is appended to ``built``, for the caller to close)."""
+def cued_container(
+    database_url: str, data_dir: Path, built: list[DeferredRenderer]
+) -> tuple[Container, HttpObjects]:
+    """The app's container on ``database_url`` with the cued planner, renderer and worker, and
+    its HTTP objects with counting job reads (the real renderer it builds is appended to
+    ``built``, for the caller to close)."""
     container = build_container(e2e_settings(database_url, data_dir))
     container.planner.override(providers.Singleton(CuedPlanner))
 
-    container.job_reads.override(
+    http = HttpObjects(core=container)
+    http.job_reads.override(
         providers.Singleton(
             CountingReads,
             container.get_job,
             container.list_jobs,
-            providers.Callable(lambda links: links.base_url.rstrip("/"), container.asset_links),
+            providers.Callable(lambda links: links.base_url.rstrip("/"), http.asset_links),
         )
     )
 
@@ -142,7 +147,7 @@ def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRender
         return CuedRenderer(built[-1], reads)
 
     container.renderer.override(
-        providers.Singleton(renderer, container.settings, container.blob_store, container.job_reads)
+        providers.Singleton(renderer, container.settings, container.blob_store, http.job_reads)
     )
     container.run_job_task.override(
         providers.Singleton(
@@ -153,7 +158,7 @@ def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRender
             container.render_video,
         )
     )
-    return container
+    return container, http
 
 
 @attrs.define
@@ -222,9 +227,9 @@ class Staged:
 
 async def staged_app(database_url: str, data_dir: Path) -> AsyncIterator[Staged]:
     """The cued app with a fresh tenant and client (an async generator for a fixture)."""
-    built: list[AnimaticRenderer] = []
-    container = cued_container(database_url, data_dir, built)
-    async with AsyncTestClient(create_app(container)) as client:
+    built: list[DeferredRenderer] = []
+    container, http = cued_container(database_url, data_dir, built)
+    async with AsyncTestClient(create_app(container, http)) as client:
         api = Api(client, container, {}, {})
         headers = await api.new_tenant("staged")
         created = await api.create_client(headers)
