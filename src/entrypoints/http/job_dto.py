@@ -15,9 +15,9 @@ import msgspec
 
 from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
-from v3core.model import Job, JobCost, JobStatus, Scene
+from v3core.model import Job, JobCost, JobStatus, Scene, Voiceover
 from v3core.money import money
-from v3core.voiceover import script_warnings
+from v3core.voiceover import fit_note, fit_notes, scene_warnings
 
 Json = dict[str, Any]
 
@@ -118,6 +118,19 @@ class CostOut(msgspec.Struct, rename="camel"):
         return cls(money(cost.estimated), money(cost.actual), cost.currency, breakdown)
 
 
+class VoiceoverOut(msgspec.Struct, rename="camel"):
+    """A scene's voice as rendered: it starts ``offset`` s after the scene starts and lasts
+    ``duration`` s; ``plannedDuration`` is the scene's length before the render fitted it."""
+
+    offset: float
+    duration: float
+    planned_duration: float
+
+    @classmethod
+    def of(cls, voice: Voiceover | None) -> VoiceoverOut | None:
+        return cls(voice.offset, voice.seconds, voice.planned_duration) if voice else None
+
+
 class SceneOut(msgspec.Struct, rename="camel"):
     """One scene of a storyboard."""
 
@@ -140,6 +153,11 @@ class SceneOut(msgspec.Struct, rename="camel"):
     warnings: list[str] = msgspec.field(default_factory=list)
     """Review-time warnings, computed on read (SPEC §8): e.g. a script too long to be spoken in
     the scene at a natural pace (about 2.7 words per second). Empty when nothing is wrong."""
+    voiceover: VoiceoverOut | None = None
+    """Set by the render when the scene was spoken (the captions are timed to it)."""
+    notes: list[str] = msgspec.field(default_factory=list)
+    """What the render changed, e.g. "scene 2 lengthened from 4.0 s to 5.6 s to fit its
+    voiceover (5.2 s of speech)" (then ``duration`` is the new length)."""
 
     @classmethod
     def of(cls, s: Scene, base_url: str = "") -> SceneOut:
@@ -160,7 +178,9 @@ class SceneOut(msgspec.Struct, rename="camel"):
             s.updated_at,
             f"{base_url.rstrip('/')}/api/v3/assets/{preview}/data" if preview else None,
             preview,
-            list(script_warnings(s.script, s.duration)),
+            list(scene_warnings(s)),
+            VoiceoverOut.of(s.voiceover),
+            [note] if (note := fit_note(s)) else [],
         )
 
 
@@ -188,6 +208,9 @@ class JobOut(msgspec.Struct, rename="camel"):
     version: int
     created_at: datetime
     updated_at: datetime
+    notes: list[str] = msgspec.field(default_factory=list)
+    """What the render changed about the storyboard, one line per change (e.g. a scene
+    lengthened to fit its voiceover); ``duration`` and the scenes' durations already include it."""
 
     @classmethod
     def of(cls, job: Job, scenes: tuple[Scene, ...] | list[Scene], base_url: str) -> JobOut:
@@ -216,6 +239,7 @@ class JobOut(msgspec.Struct, rename="camel"):
             version=job.version,
             created_at=job.created_at,
             updated_at=job.updated_at,
+            notes=fit_notes(scenes),
         )
 
 

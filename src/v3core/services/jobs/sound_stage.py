@@ -17,7 +17,7 @@ import attrs
 
 from v3core.brief import Brief
 from v3core.media.budget import check_budget
-from v3core.model import Job
+from v3core.model import Job, Voiceover
 from v3core.ports.blobs import FileStager, StagedFile
 from v3core.ports.media import MusicGenerator, MusicRequest, SpeechRequest, SpeechSynthesizer
 from v3core.ports.renderer import RenderAudio, RenderRequest
@@ -27,8 +27,8 @@ NO_MUSIC = "none"
 """The ``musicStyle`` that turns the music bed off."""
 
 Report = Callable[[str], Awaitable[bool]]
-Costs = dict[str, float]
 """Records a progress message; False when the job stopped rendering (cancelled)."""
+Costs = dict[str, float]
 
 
 class SoundStopped(Exception):
@@ -37,11 +37,13 @@ class SoundStopped(Exception):
 
 @attrs.frozen
 class Soundtrack:
-    """A request with its soundtrack, the staged files to remove after the render, the costs."""
+    """A request with its soundtrack, the staged files to remove after the render, the costs and
+    each spoken scene's voiceover (by scene number; its scene's duration in ``request`` is fitted)."""
 
     request: RenderRequest
     staged: tuple[StagedFile, ...]
     costs: dict[str, float]
+    voiceovers: dict[int, Voiceover] = attrs.field(factory=dict)
 
 
 def music_style(brief: Brief) -> str | None:
@@ -71,17 +73,24 @@ class SoundStage:
         """``request`` with voices and music; on any failure the staged files are removed."""
         staged: list[StagedFile] = []
         costs: dict[str, float] = {}
+        voiceovers: dict[int, Voiceover] = {}
         try:
-            request = await self._speak(job, request, report, staged, costs)
+            request = await self._speak(job, request, report, staged, costs, voiceovers)
             request = await self._compose(job, request, report, staged, costs)
         except BaseException:
             for file in staged:
                 await self.stager.discard(file)
             raise
-        return Soundtrack(request, tuple(staged), costs)
+        return Soundtrack(request, tuple(staged), costs, voiceovers)
 
     async def _speak(
-        self, job: Job, request: RenderRequest, report: Report, staged: list[StagedFile], costs: Costs
+        self,
+        job: Job,
+        request: RenderRequest,
+        report: Report,
+        staged: list[StagedFile],
+        costs: Costs,
+        voiceovers: dict[int, Voiceover],
     ) -> RenderRequest:
         if self.speech is None or not self.speaks(job.brief):
             return request
@@ -103,8 +112,11 @@ class SoundStage:
                 raise SoundStopped
         scenes, voices, start = [], [], 0.0
         for scene in request.scenes:
-            duration = fitted_duration(scene.duration, lengths.get(scene.number))
+            seconds = lengths.get(scene.number)
+            duration = fitted_duration(scene.duration, seconds)
             scenes.append(attrs.evolve(scene, duration=duration))
+            if seconds:
+                voiceovers[scene.number] = Voiceover(LEAD_IN_SECONDS, round(seconds, 3), scene.duration)
             if scene.number in paths:
                 voices.append(RenderAudio(round(start + LEAD_IN_SECONDS, 6), paths[scene.number]))
             start += duration
