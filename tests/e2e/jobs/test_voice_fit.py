@@ -53,9 +53,8 @@ async def voiced(backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     await close_container(container)
 
 
-async def rendered_with_scripts(api: Api, scripts: tuple[str, ...]) -> tuple[dict[str, Any], bytes, str]:
-    """A 3-scene job, each scene 2 s with a cut and one of ``scripts``, rendered small and silent
-    but for the voices; the finished job, its MP4 and its captions."""
+async def storyboard(api: Api, scripts: tuple[str, ...], music_style: str = "none") -> str:
+    """A job in review whose scenes last 2 s each, cut, and say ``scripts``; rendered small."""
     client = await api.create_client(api.alice)
     body = {
         "context": {"clientId": client["id"]},
@@ -66,33 +65,48 @@ async def rendered_with_scripts(api: Api, scripts: tuple[str, ...]) -> tuple[dic
             "callToAction": "Run today",
         },
         "creative": {
-            "direction": {"style": "Sunlit", "musicStyle": "none"},
+            "direction": {"style": "Sunlit", "musicStyle": music_style},
             "videoSpecs": {"duration": 6, "resolution": "320x180"},
         },
-        "advanced": {"sceneCount": 3},
+        "advanced": {"sceneCount": len(scripts)},
         "generateAudio": True,
     }
     created = await api.client.post("/api/v3/jobs", json=body, headers={**api.alice, "Prefer": "wait=30"})
     assert created.status_code == 201, created.text
-    jid = created.json()["data"]["id"]
+    jid: str = created.json()["data"]["id"]
     for number, script in enumerate(scripts, start=1):
         edit = {"script": script, "duration": 2, "transition": "cut"}
         put = await api.client.put(f"/api/v3/jobs/{jid}/scenes/{number}", json=edit, headers=api.alice)
         assert put.status_code == 200, put.text
-    approved = await api.client.post(
-        f"/api/v3/jobs/{jid}/actions", json={"action": "approve"}, headers=api.alice
-    )
-    assert approved.status_code == 200, approved.text
+    return jid
+
+
+async def act_and_wait(api: Api, jid: str, action: str) -> dict[str, Any]:
+    """POST ``action`` and wait for the job to complete or fail."""
+    acted = await api.client.post(f"/api/v3/jobs/{jid}/actions", json={"action": action}, headers=api.alice)
+    assert acted.status_code == 200, acted.text
     for _ in range(2400):
         job: dict[str, Any] = (await api.client.get(f"/api/v3/jobs/{jid}", headers=api.alice)).json()["data"]
         if job["status"] in ("completed", "failed"):
-            break
+            return job
         await asyncio.sleep(0.05)
-    assert job["status"] == "completed", job["error"]
+    raise AssertionError(f"job stayed {job['status']}")
+
+
+async def outputs(api: Api, jid: str) -> tuple[bytes, str]:
+    """The job's MP4 and its captions."""
     video = await api.client.get(f"/api/v3/jobs/{jid}/video", headers=api.alice)
     vtt = await api.client.get(f"/api/v3/jobs/{jid}/captions.vtt", headers=api.alice)
     assert video.status_code == vtt.status_code == 200
-    return job, video.content, vtt.text
+    return video.content, vtt.text
+
+
+async def rendered_with_scripts(api: Api, scripts: tuple[str, ...]) -> tuple[dict[str, Any], bytes, str]:
+    """The finished job, its MP4 and its captions."""
+    jid = await storyboard(api, scripts)
+    job = await act_and_wait(api, jid, "approve")
+    assert job["status"] == "completed", job["error"]
+    return job, *await outputs(api, jid)
 
 
 def decoded(mp4: bytes) -> tuple[float, npt.NDArray[np.float32], list[npt.NDArray[np.uint8]]]:

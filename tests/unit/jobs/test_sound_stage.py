@@ -114,6 +114,7 @@ async def test_a_voice_failure_fails_the_job_at_media_generation_and_removes_wha
     assert job.error is not None
     assert (job.error.code, job.error.step) == ("media_generation_failed", "media_generation")
     assert "voice server closed the socket" in job.error.message
+    assert "scene 2" in job.error.message, "the message names the scene whose voice failed"
     assert world.speech.staged
     assert not [f.path for f in world.speech.staged if left(f.path)]
 

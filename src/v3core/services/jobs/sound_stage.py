@@ -1,7 +1,9 @@
 """The soundtrack of a render (SPEC §8 "Sound"): each scene's script spoken, a music bed under
 the whole video, both staged as local files for the renderer and removed after it.
 
-A voice starts ``LEAD_IN_SECONDS`` after its scene starts; a scene too short for its voice is
+A failed voice fails the job as ``media_generation_failed`` naming its scene (like footage), a
+failed bed as ``media_generation_failed`` naming the music bed. A voice starts
+``LEAD_IN_SECONDS`` after its scene starts; a scene too short for its voice is
 lengthened (``fitted_duration``), never the voice cut. The bed lasts the whole (fitted) video
 and takes its style from ``musicStyle``, else the tone, else the direction's style;
 ``musicStyle`` ``"none"`` means no bed. Scenes are spoken when a synthesizer is configured and
@@ -16,11 +18,13 @@ from collections.abc import Awaitable, Callable
 import attrs
 
 from v3core.brief import Brief
+from v3core.errors import DomainError
 from v3core.media.budget import check_budget
 from v3core.model import Job, Voiceover
 from v3core.ports.blobs import FileStager, StagedFile
 from v3core.ports.media import MusicGenerator, MusicRequest, SpeechRequest, SpeechSynthesizer
 from v3core.ports.renderer import RenderAudio, RenderRequest
+from v3core.services.jobs.media_stage import SceneMediaFailed, media_failure_reason
 from v3core.voiceover import LEAD_IN_SECONDS, fitted_duration
 
 NO_MUSIC = "none"
@@ -33,6 +37,15 @@ Costs = dict[str, float]
 
 class SoundStopped(Exception):
     """The job left video_processing while its soundtrack was being made."""
+
+
+class MusicFailed(DomainError):
+    """The music bed could not be made; the message says why (SPEC §8: a provider failure)."""
+
+    code = "media_generation_failed"
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(f"media generation failed for the music bed: {media_failure_reason(error)}")
 
 
 @attrs.frozen
@@ -103,7 +116,10 @@ class SoundStage:
         lengths: dict[int, float | None] = {}
         paths: dict[int, str] = {}
         for done, (number, speech_request) in enumerate(speech_requests.items(), start=1):
-            made = await self.speech.synthesize(speech_request)
+            try:
+                made = await self.speech.synthesize(speech_request)
+            except Exception as error:
+                raise SceneMediaFailed([(number, error)]) from error
             staged.append(made.staged)
             costs["speech"] = round(costs.get("speech", 0.0) + made.cost, 6)
             paths[number] = made.staged.path
@@ -132,7 +148,10 @@ class SoundStage:
             raise SoundStopped
         music_request = MusicRequest(style, round(sum(s.duration for s in request.scenes), 3))
         check_budget(job, "music", self.music.price(music_request))
-        made = await self.music.compose(music_request)
+        try:
+            made = await self.music.compose(music_request)
+        except Exception as error:
+            raise MusicFailed(error) from error
         staged.append(made.staged)
         costs["music"] = round(costs.get("music", 0.0) + made.cost, 6)
         return attrs.evolve(request, music=made.staged.path)
