@@ -9,7 +9,7 @@ documents the shape in OpenAPI and checks JSON types.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -20,6 +20,15 @@ from v3core.money import money
 from v3core.voiceover import fit_note, fit_notes, scene_warnings
 
 Json = dict[str, Any]
+
+SCENE_NOTES = (
+    "What the render changed about the scene, e.g. 'scene 2 lengthened from 4.0 s to 5.6 s to fit its "
+    "voiceover (5.2 s of speech)' (then `duration` is the new length); [] when nothing changed."
+)
+JOB_NOTES = (
+    "What the render changed about the storyboard, one line per change (e.g. a scene lengthened to fit "
+    "its voiceover); `duration` and the scenes' durations already include it."
+)
 
 
 class JobContextBody(msgspec.Struct, rename="camel", omit_defaults=True):
@@ -122,9 +131,11 @@ class VoiceoverOut(msgspec.Struct, rename="camel"):
     """A scene's voice as rendered: it starts ``offset`` s after the scene starts and lasts
     ``duration`` s; ``plannedDuration`` is the scene's length before the render fitted it."""
 
-    offset: float
-    duration: float
-    planned_duration: float
+    offset: Annotated[float, msgspec.Meta(description="seconds after the scene's start the voice starts")]
+    duration: Annotated[float, msgspec.Meta(description="seconds of speech (the synthesized audio's length)")]
+    planned_duration: Annotated[
+        float, msgspec.Meta(description="the scene's duration before the render fitted it to its voice")
+    ]
 
     @classmethod
     def of(cls, voice: Voiceover | None) -> VoiceoverOut | None:
@@ -155,9 +166,7 @@ class SceneOut(msgspec.Struct, rename="camel"):
     the scene at a natural pace (about 2.7 words per second). Empty when nothing is wrong."""
     voiceover: VoiceoverOut | None = None
     """Set by the render when the scene was spoken (the captions are timed to it)."""
-    notes: list[str] = msgspec.field(default_factory=list)
-    """What the render changed, e.g. "scene 2 lengthened from 4.0 s to 5.6 s to fit its
-    voiceover (5.2 s of speech)" (then ``duration`` is the new length)."""
+    notes: Annotated[list[str], msgspec.Meta(description=SCENE_NOTES)] = msgspec.field(default_factory=list)
 
     @classmethod
     def of(cls, s: Scene, base_url: str = "") -> SceneOut:
@@ -208,9 +217,7 @@ class JobOut(msgspec.Struct, rename="camel"):
     version: int
     created_at: datetime
     updated_at: datetime
-    notes: list[str] = msgspec.field(default_factory=list)
-    """What the render changed about the storyboard, one line per change (e.g. a scene
-    lengthened to fit its voiceover); ``duration`` and the scenes' durations already include it."""
+    notes: Annotated[list[str], msgspec.Meta(description=JOB_NOTES)] = msgspec.field(default_factory=list)
 
     @classmethod
     def of(cls, job: Job, scenes: tuple[Scene, ...] | list[Scene], base_url: str) -> JobOut:

@@ -57,6 +57,7 @@ async def test_the_openapi_schema_documents_scene_warnings_and_the_captions_rout
     voiceover = schema["components"]["schemas"]["VoiceoverOut"]
     assert set(voiceover["properties"]) == {"offset", "duration", "plannedDuration"}
     assert schema["components"]["schemas"]["JobOut"]["properties"]["notes"]["type"] == "array"
+    assert "lengthened" in scene["properties"]["notes"]["description"]
     operation = schema["paths"]["/api/v3/jobs/{job_id}/captions.vtt"]["get"]
     assert operation["operationId"] == "getJobCaptions"
     assert "text/vtt" in operation["responses"]["200"]["content"]
