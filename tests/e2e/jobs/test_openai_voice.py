@@ -118,13 +118,15 @@ def voice_onset(audio: npt.NDArray[np.float32], after: float, heard: float) -> f
 async def test_each_scene_is_spoken_by_the_openai_voice_at_its_start_over_the_bed(
     openai_voice: Api, speech_server: FakeProvider
 ) -> None:
+    # the server is overloaded once: the SDK retries the 500 and the job never notices
+    speech_server.script(SPEECH_PATH, error_reply(500, "overloaded"), SPOKEN)
     jid = await storyboard(openai_voice, SCRIPTS, music_style="upbeat electronic")
     job = await act_and_wait(openai_voice, jid, "approve")
     assert job["status"] == "completed", job["error"]
     mp4, vtt = await outputs(openai_voice, jid)
 
     sent = speech_server.requests_to(SPEECH_PATH)
-    assert [r.body["input"] for r in sent] == list(SCRIPTS)
+    assert [r.body["input"] for r in sent] == [SCRIPTS[0], *SCRIPTS], "the first one asked twice"
     assert {r.body["model"] for r in sent} == {"gpt-4o-mini-tts"}
     assert {r.headers["authorization"] for r in sent} == {f"Bearer {KEY}"}
     audio = audio_of(mp4)
@@ -142,19 +144,6 @@ async def test_each_scene_is_spoken_by_the_openai_voice_at_its_start_over_the_be
         assert abs(cue.start_time.in_milliseconds() - (start + LEAD_IN) * 1000) <= 1
         assert abs(cue.end_time.in_milliseconds() - (start + LEAD_IN + VOICE_SECONDS) * 1000) <= 25
     assert job["cost"]["breakdown"]["speech"] > 0
-
-
-async def test_a_speech_server_error_is_retried_by_the_sdk_and_the_job_completes(
-    openai_voice: Api, speech_server: FakeProvider
-) -> None:
-    speech_server.script(SPEECH_PATH, error_reply(500, "overloaded"), SPOKEN)
-    jid = await storyboard(openai_voice, SCRIPTS)
-
-    job = await act_and_wait(openai_voice, jid, "approve")
-
-    assert job["status"] == "completed", job["error"]
-    assert len(speech_server.requests_to(SPEECH_PATH)) == len(SCRIPTS) + 1
-    assert all(s["voiceover"] is not None for s in job["scenes"])
 
 
 async def test_a_refused_key_fails_the_job_at_media_generation_and_retry_resumes_it(

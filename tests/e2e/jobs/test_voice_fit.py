@@ -109,6 +109,18 @@ async def rendered_with_scripts(api: Api, scripts: tuple[str, ...]) -> tuple[dic
     return job, *await outputs(api, jid)
 
 
+Rendered = tuple[dict[str, Any], bytes, str]
+_RENDERED: dict[str, Rendered] = {}
+
+
+@pytest.fixture
+async def rendered(voiced: Api, backend_url: str) -> Rendered:
+    """The job of ``SCRIPTS`` rendered once per backend (both tests read the same render)."""
+    if backend_url not in _RENDERED:
+        _RENDERED[backend_url] = await rendered_with_scripts(voiced, SCRIPTS)
+    return _RENDERED[backend_url]
+
+
 def decoded(mp4: bytes) -> tuple[float, npt.NDArray[np.float32], list[npt.NDArray[np.uint8]]]:
     """The video stream's duration, the audio samples and every frame's luma plane."""
     with av.open(io.BytesIO(mp4)) as container:
@@ -135,9 +147,9 @@ def ms(timestamp: Any) -> int:
 
 
 async def test_a_long_voice_lengthens_its_scene_and_the_video_the_api_and_the_captions_agree(
-    voiced: Api,
+    rendered: Rendered,
 ) -> None:
-    job, mp4, vtt = await rendered_with_scripts(voiced, SCRIPTS)
+    job, mp4, vtt = rendered
 
     scenes = sorted(job["scenes"], key=lambda s: s["sceneNumber"])
     voices = [len(script.split()) * SECONDS_PER_WORD for script in SCRIPTS]
@@ -191,8 +203,8 @@ def caption_ink(luma: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     return np.asarray(luma[height * 2 // 3 :] > 200)
 
 
-async def test_the_captions_burned_in_are_the_cue_of_the_moment(voiced: Api) -> None:
-    job, mp4, vtt = await rendered_with_scripts(voiced, SCRIPTS)
+async def test_the_captions_burned_in_are_the_cue_of_the_moment(rendered: Rendered) -> None:
+    job, mp4, vtt = rendered
     _, _, lumas = decoded(mp4)
     cues = webvtt.from_string(vtt).captions
 
