@@ -203,6 +203,7 @@ scenes = sa.Table(
     sa.Column("metadata", json_type(), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("preview_asset_id", id_type(), sa.ForeignKey("assets.id", ondelete="SET NULL")),
+    sa.Column("voiceover", json_type()),
     *_times(),
     sa.Index(None, "job_id", "number"),
 )

@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 
 from v3core.errors import NotFound, StaleVersion
+from v3core.model import Voiceover
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.testing.builders import a_job, a_scene
 from v3core.testing.contracts.storage_base import StorageFixtures
@@ -133,3 +134,24 @@ class SceneStorageContract(StorageFixtures):
             await first.commit()
         async with uow_factory() as uow:
             assert await uow.blob_refs.count(blob) == 3
+
+    @pytest.mark.asyncio
+    async def test_a_scene_keeps_the_voiceover_a_render_recorded_on_it(
+        self, uow_factory: UnitOfWorkFactory, job_id: str
+    ) -> None:
+        scene = a_scene(job_id, 1)
+        async with uow_factory() as uow:
+            await uow.scenes.add_many([scene])
+            await uow.commit()
+        spoken = attrs.evolve(scene, duration=5.65, voiceover=Voiceover(0.15, 5.25, 4.0), version=2)
+        async with uow_factory() as uow:
+            await uow.scenes.update(spoken, expected_version=1)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.scenes.get(job_id, scene.id) == spoken
+        silent = attrs.evolve(spoken, duration=4.0, voiceover=None, version=3)
+        async with uow_factory() as uow:
+            await uow.scenes.update(silent, expected_version=2)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.scenes.get(job_id, scene.id) == silent
