@@ -26,6 +26,7 @@ BENCHMARKS = {
     "outage": ["bench_outage.py"],
     "thumbnails": ["bench_thumbnails.py"],
     "logins": ["bench_logins.py", "--runs", "1"],
+    "webhooks": ["bench_webhooks.py"],
 }
 
 

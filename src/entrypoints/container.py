@@ -21,15 +21,17 @@ from adapters.rendering.deferred import DeferredRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
+from adapters.webhooks.signing import StandardWebhooksSigner
 from entrypoints import assets as asset_wiring
 from entrypoints import jobs as job_wiring
 from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
+from entrypoints import webhooks as webhook_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
-from v3core.services import accounts, campaigns, clients, jobs
+from v3core.services import accounts, campaigns, clients, jobs, webhooks
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
 
@@ -251,6 +253,20 @@ class Container(containers.DeclarativeContainer):
         jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices, media_stage, sound_stage
     )
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
+
+    # webhooks (entrypoints.webhooks: the guarded sender, the retry schedule, task routing)
+    webhook_signer = providers.Singleton(StandardWebhooksSigner)
+    webhook_sender = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(webhook_wiring.make_sender, settings),
+        webhook_wiring.close_sender,
+    )
+    webhook_schedule = providers.Singleton(webhook_wiring.make_schedule, settings)
+    deliver_webhook = providers.Singleton(
+        webhooks.DeliverWebhook, uow_factory, clock, webhook_signer, webhook_sender, webhook_schedule
+    )
+
     task_runner = providers.Singleton(
         closing,
         teardown,
@@ -259,6 +275,7 @@ class Container(containers.DeclarativeContainer):
             providers.Factory(job_wiring.make_task_runner, settings),
             run_job_task,
             uow_factory,
+            deliver_webhook,
         ),
         _shutdown_runner,
         first=True,
@@ -281,11 +298,32 @@ class Container(containers.DeclarativeContainer):
     delete_scene = providers.Singleton(jobs.DeleteScene, uow_factory, clock)
     resume_unfinished_jobs = providers.Singleton(jobs.ResumeUnfinishedJobs, uow_factory, task_runner)
 
+    create_webhook = providers.Singleton(webhooks.CreateWebhook, uow_factory, clock, ids, webhook_signer)
+    get_webhook = providers.Singleton(webhooks.GetWebhook, uow_factory)
+    list_webhooks = providers.Singleton(webhooks.ListWebhooks, uow_factory)
+    delete_webhook = providers.Singleton(webhooks.DeleteWebhook, uow_factory)
+    rotate_webhook_secret = providers.Singleton(
+        webhooks.RotateWebhookSecret, uow_factory, clock, webhook_signer
+    )
+    list_webhook_deliveries = providers.Singleton(webhooks.ListWebhookDeliveries, uow_factory)
+    redeliver_webhook = providers.Singleton(webhooks.RedeliverWebhook, uow_factory, clock, task_runner)
+    webhook_dispatcher = providers.Singleton(webhooks.WebhookDispatcher, uow_factory, clock, ids, task_runner)
+    """``dispatch(event)`` after a job event commits: records and queues its deliveries."""
+    resume_webhook_deliveries = providers.Singleton(
+        webhooks.ResumeWebhookDeliveries,
+        uow_factory,
+        clock,
+        webhook_dispatcher,
+        providers.Factory(webhook_wiring.when_idle, task_runner),
+    )
+
 
 async def start_container(container: Container) -> None:
-    """Start background work: resume the jobs a previous process left unfinished (in-process
-    runner) or open the task queue (procrastinate; ``v3 worker`` processes recover)."""
+    """Start background work: resume the jobs and webhook deliveries a previous process left
+    unfinished (in-process runner) or open the task queue (procrastinate; ``v3 worker`` processes
+    recover)."""
     await job_wiring.start_background_work(container.task_runner(), container.resume_unfinished_jobs())
+    await webhook_wiring.start_deliveries(container.task_runner(), container.resume_webhook_deliveries())
 
 
 def build_container(settings: Settings | None = None) -> Container:

@@ -14,6 +14,7 @@ from adapters.memory.state import (
     Tables,
 )
 from adapters.memory.tenants import InMemoryCampaignRepository, InMemoryClientRepository
+from adapters.memory.webhooks import InMemoryWebhookDeliveryRepository, InMemoryWebhookRepository
 from v3core.errors import StaleVersion
 from v3core.ports.storage import UnitOfWork
 
@@ -40,6 +41,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.blob_refs = InMemoryBlobRefRepository(self._tables)
         self.jobs = InMemoryJobRepository(self._tables)
         self.scenes = InMemorySceneRepository(self._tables)
+        self.webhooks = InMemoryWebhookRepository(self._tables)
+        self.webhook_deliveries = InMemoryWebhookDeliveryRepository(self._tables)
 
     async def __aenter__(self) -> Self:
         await self.rollback()

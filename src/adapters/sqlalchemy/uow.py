@@ -14,6 +14,7 @@ from adapters.sqlalchemy.assets import SqlAlchemyAssetRepository, SqlAlchemyBlob
 from adapters.sqlalchemy.base import AsyncTransaction, InlineSqliteTransaction, Transaction
 from adapters.sqlalchemy.clients import SqlAlchemyCampaignRepository, SqlAlchemyClientRepository
 from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRepository
+from adapters.sqlalchemy.webhooks import SqlAlchemyWebhookDeliveryRepository, SqlAlchemyWebhookRepository
 from v3core.ports.storage import UnitOfWork
 
 
@@ -38,6 +39,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.blob_refs = SqlAlchemyBlobRefRepository(self._tx)
         self.jobs = SqlAlchemyJobRepository(self._tx)
         self.scenes = SqlAlchemySceneRepository(self._tx)
+        self.webhooks = SqlAlchemyWebhookRepository(self._tx)
+        self.webhook_deliveries = SqlAlchemyWebhookDeliveryRepository(self._tx)
 
     @classmethod
     def factory(cls, engine: AsyncEngine | sa.Engine) -> Callable[[], UnitOfWork]:

@@ -22,6 +22,7 @@ from entrypoints.http.controllers.clients import ClientController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.scenes import SceneController
+from entrypoints.http.controllers.webhooks import WebhookController
 from entrypoints.http.di import container_dependencies
 from entrypoints.http.docs import SCHEMA_URL, docs_router
 from entrypoints.http.envelope import echo_request_id
@@ -43,6 +44,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     AssetController,
     JobController,
     SceneController,
+    WebhookController,
 ]
 """Everything served under ``/api/v3``. Add a controller here."""
 

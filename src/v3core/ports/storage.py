@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
 import attrs
 
 from v3core.model import ApiKey, Asset, Campaign, Client, Job, JobStatus, Scene, User
+
+if TYPE_CHECKING:
+    from v3core.ports.webhooks import WebhookDeliveryRepository, WebhookRepository
 
 T = TypeVar("T")
 
@@ -242,6 +245,8 @@ class UnitOfWork(Protocol):
     blob_refs: BlobRefRepository
     jobs: JobRepository
     scenes: SceneRepository
+    webhooks: WebhookRepository
+    webhook_deliveries: WebhookDeliveryRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.security.world import API, brief, png
+from v3core.events import JobEvent
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
+from v3core.services.webhooks import CreateWebhookCommand
 
 EMAIL = "fuzz-alice@example.test"
 
@@ -64,9 +67,15 @@ def _app_with_alice(container: Container) -> FuzzTarget:
     target = FuzzTarget(create_app(container))
 
     async def make_alice() -> None:
-        await container.create_user().execute(CreateUserCommand(EMAIL))
+        user = await container.create_user().execute(CreateUserCommand(EMAIL))
         issued = await container.issue_api_key().execute(IssueApiKeyCommand(EMAIL))
         target.headers["Authorization"] = f"Bearer {issued.secret}"
+        # a webhook endpoint with one delivery (on loopback: refused at once by the default guard)
+        command = CreateWebhookCommand(user.id, "http://127.0.0.1:9/fuzz", ["job.*"])
+        webhook = (await container.create_webhook().execute(command)).webhook
+        event = JobEvent("fuzz-job", user.id, 1, "job.completed", {"id": "fuzz-job"}, datetime.now(UTC))
+        [delivery] = await container.webhook_dispatcher().dispatch(event)
+        target.ids.update(webhook_id=webhook.id, delivery_id=delivery.id)
 
     target.app.on_startup.append(make_alice)
     return target

@@ -47,6 +47,7 @@ LOOSE_SCHEMAS = {
         )
     },
     "regenerateScene": "constraints checked by the planning rules",
+    "createWebhook": "an absolute http(s) URL with a host and no credentials",
 }
 """Operations whose schema documents shapes while the domain adds rules (answered 422 with
 details): a schema-valid request may be refused, so ``positive_data_acceptance`` is off for
