@@ -22,6 +22,7 @@ from v3core.planning import (
 from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
+from v3core.services.clients import load_client
 from v3core.services.jobs.ai import plan_with_repair
 from v3core.services.jobs.common import add_costs, load_job, load_scene, plan_assets, to_draft
 from v3core.services.jobs.frames import StoryboardFrames
@@ -127,8 +128,9 @@ def _visual_change(scene: Scene, updates: Mapping[str, Any]) -> bool:
 
 
 async def _brand(uow: UnitOfWork, job: Job) -> BrandGuidelines:
-    client = await uow.clients.get(job.owner_id, job.client_id)
-    return client.brand_guidelines if client else BrandGuidelines()
+    """The guidelines of the job's client (which exists while the job does: deleting a client
+    with jobs is refused or cascades to them)."""
+    return (await load_client(uow, job.owner_id, job.client_id)).brand_guidelines
 
 
 @attrs.frozen
@@ -224,15 +226,15 @@ class RegenerateScene:
             scene = await load_scene(uow, job, command.scene_ref)
             scenes = await uow.scenes.list_for_job(job.id)
             assets = plan_assets(job, await uow.assets.get_many(job.owner_id, job.asset_ids))
-            client = await uow.clients.get(job.owner_id, job.client_id)
-        brand = client.brand_guidelines if client else BrandGuidelines()
+            client = await load_client(uow, job.owner_id, job.client_id)
+        brand = client.brand_guidelines
         constraints = validate_constraints(command.constraints, assets)
         current = tuple(to_draft(s) for s in scenes)
         request = PlanRequest(
             brief=job.brief,
             rules=self.rules,
             mode=PlanMode.SCENE,
-            client_name=client.name if client else "",
+            client_name=client.name,
             brand=brand,
             assets=assets,
             feedback=command.feedback,
