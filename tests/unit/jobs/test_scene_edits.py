@@ -236,3 +236,24 @@ async def test_regenerating_a_scene_asks_the_planner_with_the_brief_brand_assets
     assert [s for s in after if s.number != 2] == [s for s in before if s.number != 2]
     regenerated = await world.svc.job(world.owner_id, job_id)
     assert regenerated.updated_at > job.updated_at
+
+
+async def test_a_regenerated_last_scene_still_carries_the_call_to_action(world: World) -> None:
+    """SPEC §6: the call to action appears in the last scene's script, whatever the AI returns."""
+    job_id = await _ready(world)
+    last = (await _scenes(world, job_id))[-1]
+    world.planner.script.append(
+        {
+            "description": "The watch on a wrist",
+            "script": "Time to run",
+            "shotType": "close-up",
+            "transition": "cut",
+        }
+    )
+    result = await world.svc.act.execute(
+        JobActionCommand(world.owner_id, job_id, "regenerate_scene", {"sceneId": last.id})
+    )
+    assert result.scene is not None
+    assert result.scene.description == "The watch on a wrist"
+    assert "Time to run" in result.scene.script
+    assert "Buy Now" in result.scene.script

@@ -64,13 +64,20 @@ class EditSceneCommand:
     expected_version: int | None = None
 
 
-def _text(changes: Mapping[str, Any], key: str, allow_empty: bool) -> str:
+def _text(changes: Mapping[str, Any], key: str) -> str:
+    """The string sent for ``key``, stripped (may be empty)."""
     value = changes[key]
     if not isinstance(value, str):
         raise ValidationFailed.at((key,), "Input should be a string", "string_type")
-    if not allow_empty and not value.strip():
-        raise ValidationFailed.at((key,), "String should not be empty", "string_too_short")
     return value.strip()
+
+
+def _filled(changes: Mapping[str, Any], key: str) -> str:
+    """The string sent for ``key``, stripped; refused when blank."""
+    value = _text(changes, key)
+    if not value:
+        raise ValidationFailed.at((key,), "String should not be empty", "string_too_short")
+    return value
 
 
 def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any]:
@@ -86,13 +93,13 @@ def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any
             raise ValidationFailed.at(("duration",), message, "range")
         updates["duration"] = round(float(value), 2)
     if "description" in changes:
-        updates["description"] = _text(changes, "description", allow_empty=False)
+        updates["description"] = _filled(changes, "description")
     if "script" in changes:
-        updates["script"] = _text(changes, "script", allow_empty=True)
+        updates["script"] = _text(changes, "script")
     if "shotType" in changes:
-        updates["shot_type"] = normalise_shot_type(_text(changes, "shotType", allow_empty=False))
+        updates["shot_type"] = normalise_shot_type(_filled(changes, "shotType"))
     if "transition" in changes:
-        updates["transition"] = normalise_transition(_text(changes, "transition", allow_empty=False))
+        updates["transition"] = normalise_transition(_filled(changes, "transition"))
     if "assets" in changes:
         updates["asset_ids"] = _asset_ids(changes["assets"], job)
     if "metadata" in changes:
