@@ -5,10 +5,11 @@ unknown (404), a random brief misses its required sections (422), a random URL i
 importable host, a random action name is not an action, and alice's one job is not completed
 (no video; its event stream would last until it ends). Each hook keeps what the schema
 generated where SPEC accepts any schema-valid value and draws the rest from what SPEC allows
-(decision 0195):
+(decision 0195). The references are carol's, a tenant the walk of every operation never
+touches:
 
-- ``createCampaign``: the generated body on alice's client;
-- ``createJob``: the generated brief with alice's client (and sometimes her campaign), the
+- ``createCampaign``: the generated body on carol's client;
+- ``createJob``: the generated brief with carol's client (and sometimes her campaign), the
   required texts kept when not blank, SPEC's durations and formats, and assets by id or by a
   URL on the local source server;
 - ``applyJobAction``: an action allowed in ``storyboard_ready`` with the fields it needs, on a
@@ -44,8 +45,8 @@ ASSET_TYPES = (None, "image")
 
 @attrs.define
 class ReadyJobs:
-    """Hands out a job of alice's in ``storyboard_ready``: the last one while it still is,
-    else a new one planned with ``Prefer: wait`` (an action such as approve moves it on)."""
+    """Hands out a job of carol's (the happy-path tenant) in ``storyboard_ready``: the last one
+    while it still is, else a new one planned with ``Prefer: wait`` (approve moves it on)."""
 
     app: Any
     headers: dict[str, str]
