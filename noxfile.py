@@ -58,3 +58,15 @@ def fuzz(session: nox.Session) -> None:
         *session.posargs,
         env={"FUZZ_EXAMPLES": examples, "CI": "1"},
     )
+
+
+@nox.session(default=False)
+def mutate(session: nox.Session) -> None:
+    """mutmut over ``src/v3core`` with the fast tests (``[tool.mutmut]`` in pyproject.toml): every
+    mutant must make a test fail. Long (the domain is ~6 900 mutants), so not a default
+    session; pass mutant name globs after ``--`` to run a part, e.g.
+    ``nox -s mutate -- "v3core.lifecycle*"``. Mutated copies go to ``mutants/`` (ignored by git);
+    ``mutmut results`` lists the survivors, ``mutmut show NAME`` shows one. docs/testing.md keeps
+    the score."""
+    session.run("mutmut", "run", *session.posargs)
+    session.run("mutmut", "results")

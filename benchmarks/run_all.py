@@ -12,6 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHMARKS = {
     "http": ["bench_http.py"],
+    "startup": ["bench_startup.py"],
     "lists": ["bench_lists.py"],
     "render": ["bench_render.py"],
     "composition": ["bench_composition.py"],
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "thumbnails": ["bench_thumbnails.py"],
     "logins": ["bench_logins.py", "--runs", "1"],
     "events": ["bench_events.py"],
+    "webhooks": ["bench_webhooks.py"],
 }
 
 

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from adapters.blobs.database import DatabaseBlobStore
 from adapters.blobs.filesystem import FilesystemBlobStore
 from adapters.blobs.memory import InMemoryBlobStore
-from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
+from adapters.fetch.deferred import DeferredFetcher
 from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.ingest.thumbnails import PillowThumbnailer
-from entrypoints.http.asset_dto import AssetLinks
 from entrypoints.settings import BlobStorageType, Settings
 from entrypoints.storage import Storage
 from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets import AssetContext
 from v3core.services.assets.guard import InProcessBlobGuard
+
+if TYPE_CHECKING:
+    from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
 
 MB = 1024 * 1024
 
@@ -77,15 +80,22 @@ def staging_dir(settings: Settings) -> str:
     return str(Path(settings.data_dir) / "staging")
 
 
-def make_fetcher(settings: Settings) -> HttpxBlobFetcher:
-    """The URL-import fetcher with the download cap, timeout, allow-list and private-network switch."""
+def make_fetcher(settings: Settings) -> DeferredFetcher:
+    """The URL-import fetcher with the download cap, timeout, allow-list and private-network
+    switch; built on the first fetch (httpx stays off start-up)."""
     stager = TempFileStager(settings.max_asset_download_size_mb * MB, staging_dir(settings))
-    return HttpxBlobFetcher(
-        stager,
-        timeout_seconds=settings.asset_download_timeout_seconds,
-        allowed_domains=settings.allowed_asset_domains,
-        allow_private_networks=settings.asset_allow_private_networks,
-    )
+
+    def httpx_fetcher() -> HttpxBlobFetcher:
+        from adapters.fetch.httpx_fetcher import HttpxBlobFetcher
+
+        return HttpxBlobFetcher(
+            stager,
+            timeout_seconds=settings.asset_download_timeout_seconds,
+            allowed_domains=settings.allowed_asset_domains,
+            allow_private_networks=settings.asset_allow_private_networks,
+        )
+
+    return DeferredFetcher(httpx_fetcher)
 
 
 GENERATED_FILE_CAP_MB = 8 * 1024
@@ -124,12 +134,7 @@ def make_asset_context(
     )
 
 
-def make_links(settings: Settings) -> AssetLinks:
-    """Absolute links from ``PUBLIC_BASE_URL``."""
-    return AssetLinks(settings.public_base_url)
-
-
 async def close_fetcher(fetcher: BlobFetcher) -> None:
     """Close the fetcher's pooled connections (app shutdown)."""
-    if isinstance(fetcher, HttpxBlobFetcher):
+    if isinstance(fetcher, DeferredFetcher):
         await fetcher.aclose()

@@ -117,7 +117,7 @@ def serve(host: str, port: int) -> None:
     help="Planning tasks at once [default: WORKER_CONCURRENCY].",
 )
 @click.option("--render-concurrency", type=click.IntRange(1, 64), default=1, show_default=True)
-@click.option("--queues", default="planning,rendering", show_default=True, help="Comma-separated.")
+@click.option("--queues", default="planning,rendering,webhooks", show_default=True, help="Comma-separated.")
 @click.option(
     "--shutdown-timeout",
     type=float,

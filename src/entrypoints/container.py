@@ -4,35 +4,41 @@ Nothing is created at import time; ``build_container()`` makes a container, prov
 build their objects on first use. Tests swap whole adapters with
 ``container.uow_factory.override(providers.Object(...))`` (or any other provider)
 before the app is created. Every provider is reachable from Litestar handlers by
-name (see ``entrypoints.http.di``).
+name (see ``entrypoints.http.di``). The container builds no HTTP object and never imports
+``entrypoints.http`` (``entrypoints.http.objects`` holds those), so the worker and the CLI
+do not load Litestar.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from dependency_injector import containers, providers
 
 from adapters.generated_media import IngestingMediaStore
-from adapters.login_throttle import LimitsLoginThrottle
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from adapters.security import Argon2PasswordHasher, PyJwtTokenIssuer, TokenUrlsafeSecretGenerator
 from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
+from adapters.webhooks.signing import StandardWebhooksSigner
 from entrypoints import assets as asset_wiring
 from entrypoints import events as event_wiring
 from entrypoints import jobs as job_wiring
 from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
-from entrypoints.http.job_reads import JobReads
+from entrypoints import webhooks as webhook_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
 from v3core.ports.events import JobEvents
-from v3core.services import accounts, campaigns, clients, jobs
+from v3core.services import accounts, campaigns, clients, jobs, webhooks
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
+
+if TYPE_CHECKING:
+    from adapters.login_throttle import LimitsLoginThrottle
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -41,6 +47,16 @@ def _jwt_secret(settings: Settings) -> str:
 
 def _jwt_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.jwt_lifetime_minutes)
+
+
+def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
+    from adapters.login_throttle import LimitsLoginThrottle  # ``limits`` loads on the first login
+
+    return LimitsLoginThrottle(
+        per_account=settings.login_failures_per_account,
+        per_address=settings.login_failures_per_address,
+        storage_url=settings.rate_limit_storage_url,
+    )
 
 
 def _storage(settings: Settings, wakeups: JobEvents) -> Storage:
@@ -52,7 +68,7 @@ async def _close_storage(storage: Storage) -> None:
     await storage.close()
 
 
-def _close_renderer(renderer: AnimaticRenderer) -> None:
+def _close_renderer(renderer: DeferredRenderer) -> None:
     renderer.close()
 
 
@@ -83,12 +99,7 @@ class Container(containers.DeclarativeContainer):
         ),
         _close_hasher,
     )
-    login_throttle = providers.Singleton(
-        LimitsLoginThrottle,
-        per_account=providers.Callable(lambda s: s.login_failures_per_account, settings),
-        per_address=providers.Callable(lambda s: s.login_failures_per_address, settings),
-        storage_url=providers.Callable(lambda s: s.rate_limit_storage_url, settings),
-    )
+    login_throttle = providers.Singleton(_login_throttle, settings)
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),
@@ -159,7 +170,6 @@ class Container(containers.DeclarativeContainer):
     asset_context = providers.Singleton(
         asset_wiring.make_asset_context, settings, storage, blob_store, blob_fetcher, clock, ids, blob_guard
     )
-    asset_links = providers.Singleton(asset_wiring.make_links, settings)
     upload_asset = providers.Singleton(asset_cases.UploadAsset, asset_context)
     ingest_asset = providers.Singleton(asset_cases.IngestAsset, asset_context)
     import_asset_from_url = providers.Singleton(asset_cases.ImportAssetFromUrl, asset_context)
@@ -253,6 +263,20 @@ class Container(containers.DeclarativeContainer):
         jobs.RenderVideo, uow_factory, clock, renderer, video_archive, prices, media_stage, sound_stage
     )
     run_job_task = providers.Singleton(jobs.RunJobTask, uow_factory, clock, plan_storyboard, render_video)
+
+    # webhooks (entrypoints.webhooks: the guarded sender, the retry schedule, task routing)
+    webhook_signer = providers.Singleton(StandardWebhooksSigner)
+    webhook_sender = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(webhook_wiring.make_sender, settings),
+        webhook_wiring.close_sender,
+    )
+    webhook_schedule = providers.Singleton(webhook_wiring.make_schedule, settings)
+    deliver_webhook = providers.Singleton(
+        webhooks.DeliverWebhook, uow_factory, clock, webhook_signer, webhook_sender, webhook_schedule
+    )
+
     task_runner = providers.Singleton(
         closing,
         teardown,
@@ -261,6 +285,7 @@ class Container(containers.DeclarativeContainer):
             providers.Factory(job_wiring.make_task_runner, settings),
             run_job_task,
             uow_factory,
+            deliver_webhook,
         ),
         _shutdown_runner,
         first=True,
@@ -280,12 +305,6 @@ class Container(containers.DeclarativeContainer):
         providers.Callable(lambda s: s.sse_keepalive_seconds, settings),
     )
     wait_for_storyboard = providers.Singleton(jobs.WaitForStoryboard, get_job, job_events)
-    job_reads = providers.Singleton(
-        JobReads,
-        get_job,
-        list_jobs,
-        providers.Callable(lambda links: links.base_url.rstrip("/"), asset_links),
-    )
     regenerate_scene = providers.Singleton(
         jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices, scene_media
     )
@@ -297,11 +316,32 @@ class Container(containers.DeclarativeContainer):
     delete_scene = providers.Singleton(jobs.DeleteScene, uow_factory, clock)
     resume_unfinished_jobs = providers.Singleton(jobs.ResumeUnfinishedJobs, uow_factory, task_runner)
 
+    create_webhook = providers.Singleton(webhooks.CreateWebhook, uow_factory, clock, ids, webhook_signer)
+    get_webhook = providers.Singleton(webhooks.GetWebhook, uow_factory)
+    list_webhooks = providers.Singleton(webhooks.ListWebhooks, uow_factory)
+    delete_webhook = providers.Singleton(webhooks.DeleteWebhook, uow_factory)
+    rotate_webhook_secret = providers.Singleton(
+        webhooks.RotateWebhookSecret, uow_factory, clock, webhook_signer
+    )
+    list_webhook_deliveries = providers.Singleton(webhooks.ListWebhookDeliveries, uow_factory)
+    redeliver_webhook = providers.Singleton(webhooks.RedeliverWebhook, uow_factory, clock, task_runner)
+    webhook_dispatcher = providers.Singleton(webhooks.WebhookDispatcher, uow_factory, clock, ids, task_runner)
+    """``dispatch(event)`` after a job event commits: records and queues its deliveries."""
+    resume_webhook_deliveries = providers.Singleton(
+        webhooks.ResumeWebhookDeliveries,
+        uow_factory,
+        clock,
+        webhook_dispatcher,
+        providers.Factory(webhook_wiring.when_idle, task_runner),
+    )
+
 
 async def start_container(container: Container) -> None:
-    """Start background work: resume the jobs a previous process left unfinished (in-process
-    runner) or open the task queue (procrastinate; ``v3 worker`` processes recover)."""
+    """Start background work: resume the jobs and webhook deliveries a previous process left
+    unfinished (in-process runner) or open the task queue (procrastinate; ``v3 worker`` processes
+    recover)."""
     await job_wiring.start_background_work(container.task_runner(), container.resume_unfinished_jobs())
+    await webhook_wiring.start_deliveries(container.task_runner(), container.resume_webhook_deliveries())
 
 
 def build_container(settings: Settings | None = None) -> Container:

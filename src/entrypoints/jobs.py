@@ -6,12 +6,13 @@ import time
 from typing import TYPE_CHECKING, TypeAlias
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from adapters.rendering.files import sweep_stale
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
+from entrypoints import webhooks as webhook_wiring
 from entrypoints.settings import AiProvider, Settings, TaskRunnerKind
 from v3core.costs import PriceTable
 from v3core.ports.blobs import BlobStore
@@ -19,6 +20,7 @@ from v3core.ports.planner import ScenePlanner
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
 from v3core.services.jobs import ResumeUnfinishedJobs, RunJobTask
+from v3core.services.webhooks import DeliverWebhook
 from v3core.storyboard import PlanningRules
 
 WATCHDOG_SECONDS = 60.0
@@ -28,6 +30,7 @@ STALE_RENDER_SECONDS = 3600.0
 """Scratch files of renders untouched this long belong to a process that died."""
 
 if TYPE_CHECKING:  # procrastinate is imported only when TASK_RUNNER chooses it
+    from adapters.rendering.animatic import AnimaticRenderer
     from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 
 DEFAULT_MODELS = {AiProvider.OPENAI: "gpt-4o-mini", AiProvider.ANTHROPIC: "claude-sonnet-4-5"}
@@ -82,12 +85,19 @@ def make_prices(settings: Settings) -> PriceTable:
     )
 
 
-def make_renderer(settings: Settings, blobs: BlobStore) -> AnimaticRenderer:
-    """The local animatic renderer, working under ``DATA_DIR/render``."""
+def make_renderer(settings: Settings, blobs: BlobStore) -> DeferredRenderer:
+    """The local animatic renderer, working under ``DATA_DIR/render`` (stale scratch files are
+    swept now). It is built on the first render: numpy, PyAV and Pillow stay off start-up."""
     work_dir = settings.data_dir / "render"
     work_dir.mkdir(parents=True, exist_ok=True)
     sweep_stale(work_dir, older_than_seconds=STALE_RENDER_SECONDS, now=time.time())
-    return AnimaticRenderer(blobs, work_dir)
+
+    def animatic() -> AnimaticRenderer:
+        from adapters.rendering.animatic import AnimaticRenderer
+
+        return AnimaticRenderer(blobs, work_dir)
+
+    return DeferredRenderer(animatic)
 
 
 AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"
@@ -106,17 +116,23 @@ def make_task_runner(settings: Settings) -> AnyTaskRunner:
         from adapters.tasks.pg_leases import PostgresJobLeases
 
         leases = PostgresJobLeases(settings.database_url)
-    return InProcessTaskRunner(
-        {TaskKind.PLAN_STORYBOARD: settings.worker_concurrency, TaskKind.RENDER_VIDEO: 1}, leases=leases
-    )
+    limits = {
+        TaskKind.PLAN_STORYBOARD: settings.worker_concurrency,
+        TaskKind.RENDER_VIDEO: 1,
+        TaskKind.DELIVER_WEBHOOK: settings.webhook_concurrency,
+    }
+    return InProcessTaskRunner(limits, leases=leases)
 
 
-def bind_worker(runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactory) -> AnyTaskRunner:
-    """Close the loop runner → worker → use cases → runner (the use cases submit follow-up work).
+def bind_worker(
+    runner: AnyTaskRunner, worker: RunJobTask, uow: UnitOfWorkFactory, deliver: DeliverWebhook
+) -> AnyTaskRunner:
+    """Close the loop runner → worker → use cases → runner (the use cases submit follow-up work);
+    webhook delivery attempts go to ``deliver`` (``entrypoints.webhooks.route_tasks``).
 
     The queue engine also gets its periodic resubmission scan: unfinished jobs with no
     queued or running task (``ResumeUnfinishedJobs`` through ``when_idle()``)."""
-    runner.bind(worker.execute)
+    runner.bind(webhook_wiring.route_tasks(worker, deliver, runner))
     if not isinstance(runner, InProcessTaskRunner):
         runner.bind_reconcile(ResumeUnfinishedJobs(uow, runner.when_idle()).execute)
     return runner

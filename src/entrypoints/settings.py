@@ -138,6 +138,16 @@ class Settings(BaseSettings):
     bulk_import_deadline_seconds: float = Field(default=120.0, gt=0)
     """Overall deadline of one ``POST /assets/from-urls``; unfinished items then report a timeout."""
 
+    webhook_allow_private_networks: bool = False
+    """Let webhook deliveries reach loopback/private hosts (tests, closed networks)."""
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    """Deadline of one delivery attempt (connect, send, answer)."""
+    webhook_concurrency: int = Field(default=16, ge=1, le=256)
+    """Delivery attempts at once per process (and connections the sender keeps)."""
+    webhook_retry_delays: str = "10,30,90,270,810,2430"
+    """Seconds to wait before each retry of a failed delivery, comma-separated (one attempt more
+    than delays); the default makes 7 attempts over about an hour."""
+
     login_failures_per_account: str = "5/minute"
     """Failed logins allowed per account (``limits`` notation: ``5/minute``, ``20 per hour``)."""
     login_failures_per_address: str = "20/minute"
@@ -187,6 +197,28 @@ class Settings(BaseSettings):
 
         parse(value)
         return value
+
+    @field_validator("webhook_retry_delays")
+    @classmethod
+    def _delays_are_numbers(cls, value: str) -> str:
+        cls.parse_delays(value)
+        return value
+
+    @staticmethod
+    def parse_delays(value: str) -> tuple[float, ...]:
+        """``"10,30,90"`` → ``(10.0, 30.0, 90.0)``; ``ValueError`` unless finite numbers ≥ 0."""
+        try:
+            delays = tuple(float(part) for part in value.split(",") if part.strip())
+        except ValueError as error:
+            raise ValueError("WEBHOOK_RETRY_DELAYS must be comma-separated seconds, like 10,30,90") from error
+        if any(not 0 <= d < float("inf") for d in delays):
+            raise ValueError("WEBHOOK_RETRY_DELAYS must be finite numbers of seconds, not negative")
+        return delays
+
+    @property
+    def webhook_delays(self) -> tuple[float, ...]:
+        """``WEBHOOK_RETRY_DELAYS`` as numbers (empty: a single attempt)."""
+        return self.parse_delays(self.webhook_retry_delays)
 
     @model_validator(mode="after")
     def _scene_bounds_are_ordered(self) -> Settings:

@@ -1,9 +1,10 @@
 """The ``v3 worker`` process: procrastinate workers on the job queues, with the same container
 as ``v3 serve`` but no HTTP.
 
-One process runs two procrastinate workers sharing a connection pool: ``planning`` (and
+One process runs three procrastinate workers sharing a connection pool: ``planning`` (and
 the periodic ``maintenance`` task) with ``--concurrency`` tasks at once (network-bound),
-and ``rendering`` with ``--render-concurrency`` (CPU-bound, default 1). ``--queues``
+``rendering`` with ``--render-concurrency`` (CPU-bound, default 1), and ``webhooks`` (delivery
+attempts, network-bound) with ``WEBHOOK_CONCURRENCY``. ``--queues``
 picks a subset, to dedicate machines to rendering. SIGTERM/SIGINT stop it gracefully:
 no new task is taken, running ones get ``--shutdown-timeout`` seconds, then are
 cancelled and requeued for another worker.
@@ -20,7 +21,12 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from adapters.tasks.procrastinate_app import MAINTENANCE_QUEUE, PLANNING_QUEUE, RENDERING_QUEUE
+from adapters.tasks.procrastinate_app import (
+    MAINTENANCE_QUEUE,
+    PLANNING_QUEUE,
+    RENDERING_QUEUE,
+    WEBHOOKS_QUEUE,
+)
 from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.container import Container, build_container, close_container
 from entrypoints.settings import Settings, TaskRunnerKind
@@ -29,7 +35,7 @@ from v3core.services.jobs import ResumeUnfinishedJobs
 
 log = logging.getLogger("v3.worker")
 
-WORK_QUEUES = (PLANNING_QUEUE, RENDERING_QUEUE)
+WORK_QUEUES = (PLANNING_QUEUE, RENDERING_QUEUE, WEBHOOKS_QUEUE)
 EMBEDDED_DEFAULT = (
     "TASK_RUNNER=inprocess (the embedded default) runs background work inside `v3 serve`; "
     "there is no separate worker to start. To scale out, set DATABASE_URL to PostgreSQL and "
@@ -42,10 +48,12 @@ class NoQueueEngine(Exception):
 
 
 async def recover(container: Container, runner: ProcrastinateTaskRunner) -> tuple[int, int]:
-    """Requeue tasks of dead workers, then resubmit unfinished jobs with no task; the counts."""
+    """Requeue tasks of dead workers, then resubmit unfinished jobs with no task and queue waiting
+    webhook deliveries with none; the counts (stalled tasks, resubmitted jobs)."""
     stalled = await runner.retry_stalled_jobs()
     idle = runner.when_idle()
     await ResumeUnfinishedJobs(container.uow_factory(), idle).execute()
+    await container.resume_webhook_deliveries().execute()
     return stalled, idle.submitted
 
 
@@ -69,9 +77,11 @@ async def run_workers(
     if unknown or not queues:
         raise ValueError(f"queues must be among {', '.join(WORK_QUEUES)}; got {', '.join(queues)}")
     await runner.open()
+    runner.bind_reconcile(container.resume_webhook_deliveries().execute)
     stalled, resumed = await recover(container, runner)
     log.info("recovered %d stalled task(s), resubmitted %d unfinished job(s)", stalled, resumed)
-    plan = {PLANNING_QUEUE: concurrency, RENDERING_QUEUE: render_concurrency}
+    webhooks = container.settings().webhook_concurrency
+    plan = {PLANNING_QUEUE: concurrency, RENDERING_QUEUE: render_concurrency, WEBHOOKS_QUEUE: webhooks}
     names = [queue for queue in WORK_QUEUES if queue in queues]
     workers = [
         asyncio.create_task(

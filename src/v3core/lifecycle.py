@@ -109,17 +109,17 @@ def parse_status(name: str) -> JobStatus:
         raise ValidationFailed.at(("query", "status"), f"unknown status {name!r}; known: {known}") from None
 
 
+_USER_ACTIONS_BY_NAME: Mapping[str, JobAction] = {a.value: a for a in USER_ACTIONS}
+
+
 def parse_action(name: str) -> JobAction:
     """The user action named by ``name`` (case-insensitive, aliases accepted)."""
     key = name.strip().lower().replace("-", "_").replace(" ", "_")
     if key in ACTION_ALIASES:
         return ACTION_ALIASES[key]
-    try:
-        action = JobAction(key)
-    except ValueError:
-        action = None
-    if action is None or action not in USER_ACTIONS:
-        known = ", ".join(sorted(a.value for a in USER_ACTIONS))
+    action = _USER_ACTIONS_BY_NAME.get(key)
+    if action is None:
+        known = ", ".join(sorted(_USER_ACTIONS_BY_NAME))
         raise ValidationFailed.at(("action",), f"unknown action {name!r}; known actions: {known}")
     return action
 

@@ -239,6 +239,20 @@ class Job:
     version: int = 1
 
 
+@attrs.frozen
+class Voiceover:
+    """A scene's spoken script as the render made it (SPEC §8 "Sound").
+
+    The voice starts ``offset`` seconds after its scene starts and lasts ``seconds`` (the real
+    length of the synthesized audio). ``planned_duration`` is the scene's length before the
+    render fitted it to its voice; larger ``Scene.duration`` means the scene was lengthened.
+    """
+
+    offset: float
+    seconds: float
+    planned_duration: float
+
+
 @attrs.define
 class Scene:
     """One shot of a storyboard."""
@@ -258,3 +272,5 @@ class Scene:
     version: int = 1
     preview_asset_id: str | None = None
     """The scene's storyboard frame (a generated image asset of the job), when one was made."""
+    voiceover: Voiceover | None = None
+    """Set by the render when the scene was spoken; ``None`` before it and for a silent scene."""

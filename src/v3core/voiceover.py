@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from v3core.model import Scene
+
 WORDS_PER_SECOND = 2.7
 """A natural speaking pace for ad voiceovers."""
 
@@ -108,3 +110,42 @@ def captions(durations: Sequence[float], scripts: Sequence[str], voices: Sequenc
         cues.extend(scene_cues(start, duration, script, voice))
         start += duration
     return cues
+
+
+def planned_duration(scene: Scene) -> float:
+    """The scene's length before any render fitted it to its voice."""
+    return scene.voiceover.planned_duration if scene.voiceover else scene.duration
+
+
+def fit_note(scene: Scene) -> str | None:
+    """What the render changed about ``scene`` to fit its voice (``None``: nothing)."""
+    planned = planned_duration(scene)
+    if scene.voiceover is None or scene.duration <= planned:
+        return None
+    return (
+        f"scene {scene.number} lengthened from {planned:.1f} s to {scene.duration:.1f} s to fit "
+        f"its voiceover ({scene.voiceover.seconds:.1f} s of speech)"
+    )
+
+
+def fit_notes(scenes: Sequence[Scene]) -> list[str]:
+    """The notes of every scene the render lengthened, in scene order."""
+    ordered = sorted(scenes, key=lambda s: s.number)
+    return [note for note in (fit_note(s) for s in ordered) if note is not None]
+
+
+def storyboard_captions(scenes: Sequence[Scene]) -> list[Cue]:
+    """The captions of a storyboard as stored: timed to each scene's voice when it was spoken,
+    else to the scene. The same cues are burned into the video and served as WebVTT."""
+    ordered = sorted(scenes, key=lambda s: s.number)
+    return captions(
+        [s.duration for s in ordered],
+        [s.script for s in ordered],
+        [s.voiceover.seconds if s.voiceover else None for s in ordered],
+    )
+
+
+def scene_warnings(scene: Scene) -> tuple[str, ...]:
+    """``script_warnings`` of a scene until it is spoken; once the render has fitted the scene
+    to its real voice (``scene.voiceover``) the estimate no longer applies."""
+    return () if scene.voiceover is not None else script_warnings(scene.script, scene.duration)

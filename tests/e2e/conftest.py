@@ -66,7 +66,15 @@ class Api:
 
 def e2e_settings(database_url: str, data_dir: Path) -> Settings:
     """Settings for an app under test (no environment is read for these fields)."""
-    return SealedSettings(database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32)
+    return SealedSettings(
+        database_url=database_url,
+        data_dir=data_dir,
+        jwt_secret="test-secret-" + "x" * 32,
+        # small failed-login budgets: each failure costs an argon2 verification, and the throttle
+        # tests read the budgets from these settings, whatever they are
+        login_failures_per_account="3/minute",
+        login_failures_per_address="8/minute",
+    )
 
 
 @pytest.fixture(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from v3core.ports.blobs import ContentInspector, FileStager
 from v3core.ports.media import GeneratedMedia, MusicGenerator, MusicRequest
 
-from .procedural import compose
 from .staging import stage_audio
+
+if TYPE_CHECKING:
+    from .signal import Audio
 
 
 class LocalMusicGenerator(MusicGenerator):
@@ -26,8 +29,15 @@ class LocalMusicGenerator(MusicGenerator):
 
     async def compose(self, request: MusicRequest) -> GeneratedMedia:
         """A WAV bed of the requested length (synthesised off the event loop)."""
-        audio = await asyncio.to_thread(compose, request.style, request.duration, request.seed or 0)
+        audio = await asyncio.to_thread(_synthesise, request.style, request.duration, request.seed or 0)
         staged = await stage_audio(
             audio, self._stager, self._inspector, provider="local music", name="music.wav"
         )
         return GeneratedMedia(staged, self.provider, self.model, 0.0)
+
+
+def _synthesise(style: str, duration: float, seed: int) -> Audio:
+    """The procedural bed (imported here, in the worker thread: numpy and scipy stay off start-up)."""
+    from .procedural import compose
+
+    return compose(style, duration, seed)

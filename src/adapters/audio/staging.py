@@ -1,4 +1,8 @@
-"""Hand generated audio to the rest of the system as a staged, inspected file."""
+"""Hand generated audio to the rest of the system as a staged, inspected file.
+
+numpy and the signal helpers are imported by ``wav_bytes`` (run in a worker thread), so
+importing a synthesizer costs nothing at start-up.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import asyncio
 import io
 import wave
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import attrs
-import numpy as np
 
 from v3core.errors import UpstreamError
 from v3core.ports.blobs import ContentInspector, FileStager, StagedFile
 
-from .signal import RATE, Audio
+if TYPE_CHECKING:
+    from .signal import Audio
 
 _CHUNK = 1 << 20
 _AUDIO_FORMATS = frozenset({"wav", "mp3", "ogg", "aac", "m4a", "flac"})
@@ -38,6 +43,10 @@ async def stage_audio_bytes(
 
 def wav_bytes(audio: Audio) -> bytes:
     """``audio`` as a 16-bit PCM WAV file at ``RATE``."""
+    import numpy as np
+
+    from .signal import RATE
+
     pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as out:

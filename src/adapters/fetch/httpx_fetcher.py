@@ -36,12 +36,15 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 HEADERS = {"User-Agent": "v3-asset-import/1.0", "Accept-Encoding": "identity", "Accept": "*/*"}
 
 
-class _GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with its connection pool rebuilt on the guarded network backend."""
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's transport with its connection pool rebuilt on the guarded network backend (also
+    used by the webhook sender)."""
 
-    def __init__(self, backend: GuardedNetworkBackend) -> None:
+    def __init__(self, backend: GuardedNetworkBackend, max_connections: int = 10) -> None:
         super().__init__(verify=_ssl_context(), trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(ssl_context=_ssl_context(), network_backend=backend)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=_ssl_context(), network_backend=backend, max_connections=max_connections
+        )
 
 
 @functools.cache
@@ -68,7 +71,7 @@ class HttpxBlobFetcher(BlobFetcher):
         self._allowed = allowed_domains
         backend = GuardedNetworkBackend(allow_private_networks, resolver, policy)
         self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(backend),
+            transport=GuardedTransport(backend),
             timeout=httpx.Timeout(timeout_seconds),
             follow_redirects=False,
             trust_env=False,

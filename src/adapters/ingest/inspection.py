@@ -7,20 +7,22 @@ duration; a video larger than DCI 8K (a side over ``max_video_side`` or more tha
 ``max_video_pixels``) is refused the same way, since every decode of it for a preview or a
 render would hold frames of that size. All parsing runs in a worker thread, at most
 ``max_concurrent`` at once (probing a video decodes a frame of it: ~80 MB for 8K), and the
-freed heap is handed back to the OS after each.
+freed heap is handed back to the OS after each. Pillow and PyAV are imported by the first
+inspection (in its worker thread), not at start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
-
-import av
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from adapters.ingest.memory_release import give_memory_back
 from adapters.ingest.sniffing import sniff
 from v3core.errors import ValidationFailed
 from v3core.ports.blobs import ContentInfo, ContentInspector, StagedFile
+
+if TYPE_CHECKING:
+    import av.container
 
 IMAGE_FORMATS = frozenset({"png", "jpg", "webp", "gif"})
 AV_FORMATS = frozenset({"mp4", "mov", "webm", "mkv", "mp3", "wav", "ogg", "aac", "m4a"})
@@ -71,6 +73,8 @@ class MediaContentInspector(ContentInspector):
             )
 
     def _image(self, path: str, info: ContentInfo) -> ContentInfo:
+        from PIL import Image, UnidentifiedImageError
+
         try:
             with Image.open(path) as img:
                 width, height = img.size
@@ -94,6 +98,8 @@ def _too_many_pixels(limit: int) -> ValidationFailed:
 
 
 def _media(path: str, info: ContentInfo) -> ContentInfo:
+    import av
+
     try:
         with av.open(path, mode="r") as container:
             video = next(iter(container.streams.video), None)
@@ -111,6 +117,8 @@ def _media(path: str, info: ContentInfo) -> ContentInfo:
 
 
 def _duration(container: av.container.InputContainer) -> float | None:
+    import av
+
     if container.duration is not None and container.duration > 0:
         return round(container.duration / av.time_base, 3)
     for stream in container.streams:

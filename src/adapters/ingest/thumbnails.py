@@ -19,14 +19,15 @@ import asyncio
 import hashlib
 import os
 import tempfile
-
-import av
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from adapters.ingest.inspection import DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_MAX_VIDEO_SIDE
 from adapters.ingest.memory_release import give_memory_back
 from v3core.model import AssetType
 from v3core.ports.blobs import StagedFile, Thumbnailer
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 THUMBNAIL_BOX = (320, 320)
 
@@ -52,7 +53,11 @@ class PillowThumbnailer(Thumbnailer):
             return await asyncio.to_thread(self.render, source.path, kind)
 
     def render(self, path: str, kind: AssetType) -> StagedFile | None:
-        """The blocking body of ``thumbnail``: decode, reduce, write the JPEG."""
+        """The blocking body of ``thumbnail``: decode, reduce, write the JPEG (Pillow and PyAV are
+        imported here, in the worker thread, by the first thumbnail)."""
+        import av
+        from PIL import Image
+
         try:
             image = _image_frame(path) if kind is AssetType.IMAGE else _video_frame(path, *self._max_video)
         except (OSError, ValueError, av.FFmpegError, Image.DecompressionBombError):
@@ -70,12 +75,16 @@ class PillowThumbnailer(Thumbnailer):
 
 
 def _image_frame(path: str) -> Image.Image:
+    from PIL import Image
+
     with Image.open(path) as img:
         img.seek(0)
         return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
 
 
 def _video_frame(path: str, max_pixels: int, max_side: int) -> Image.Image | None:
+    import av
+
     with av.open(path) as container:
         if not container.streams.video:
             return None
@@ -100,6 +109,8 @@ def fit(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
 
 
 def _flatten(img: Image.Image) -> Image.Image:
+    from PIL import Image
+
     img.thumbnail(THUMBNAIL_BOX)  # reduces with reducing_gap: no second full-size copy
     if img.mode in ("RGBA", "LA", "P"):
         rgba = img.convert("RGBA")

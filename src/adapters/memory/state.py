@@ -15,6 +15,7 @@ from v3core.errors import Conflict, StaleVersion
 from v3core.events import JobEvent
 from v3core.model import ApiKey, Asset, Campaign, Client, Job, Scene, User
 from v3core.ports.storage import Page, PageRequest
+from v3core.webhooks import Webhook, WebhookDelivery
 
 V = TypeVar("V")
 
@@ -43,6 +44,8 @@ class InMemoryStore:
     scenes: dict[str, Scene] = attrs.Factory(dict)
     job_events: dict[str, list[JobEvent]] = attrs.Factory(dict)
     """Each job's log, in sequence order (``seq`` = position + 1)."""
+    webhooks: dict[str, Webhook] = attrs.Factory(dict)
+    webhook_deliveries: dict[str, WebhookDelivery] = attrs.Factory(dict)
 
 
 FAILED = (
@@ -156,6 +159,9 @@ class Tables:
         self.blob_refs = View(store.blob_refs, self.health)
         self.jobs = View(store.jobs, self.health)
         self.scenes = View(store.scenes, self.health)
+        self.webhooks = View(store.webhooks, self.health)
+        self.webhook_deliveries = View(store.webhook_deliveries, self.health)
+        self.store = store
         self.expected: dict[tuple[str, str], int] = {}
         self.blob_delta: dict[str, int] = {}
         self.blob_new: dict[str, tuple[int, str]] = {}
@@ -206,6 +212,8 @@ class Tables:
             self.blob_refs,
             self.jobs,
             self.scenes,
+            self.webhooks,
+            self.webhook_deliveries,
         )
 
     def remember_version(self, kind: str, view: View[Any], key: str, version: int) -> None:

@@ -15,6 +15,7 @@ from adapters.memory.state import (
     Tables,
 )
 from adapters.memory.tenants import InMemoryCampaignRepository, InMemoryClientRepository
+from adapters.memory.webhooks import InMemoryWebhookDeliveryRepository, InMemoryWebhookRepository
 from adapters.system import SystemUtcClock
 from v3core.errors import StaleVersion
 from v3core.journal import Journal
@@ -53,6 +54,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.jobs, self.scenes = self._journal.wrap(
             InMemoryJobRepository(self._tables), InMemorySceneRepository(self._tables)
         )
+        self.webhooks = InMemoryWebhookRepository(self._tables)
+        self.webhook_deliveries = InMemoryWebhookDeliveryRepository(self._tables)
 
     async def __aenter__(self) -> Self:
         await self.rollback()

@@ -17,6 +17,7 @@ from v3core.ports.renderer import (
     Renderer,
     RenderRequest,
 )
+from v3core.voiceover import captions
 
 from . import files, pipeline
 from .bridge import run_in_worker
@@ -84,6 +85,7 @@ class AnimaticRenderer(Renderer):
                 request.call_to_action,
                 tuple((voice.start, voice.path) for voice in request.voices),
                 request.music,
+                _cues(request),
             )
             frames = await run_in_worker(self._executor, job, progress, cancelled)
             final, length = await asyncio.to_thread(files.publish, output, self._work_dir, request.job_id)
@@ -123,6 +125,15 @@ class AnimaticRenderer(Renderer):
                 await asyncio.to_thread(sink.write, chunk)
         finally:
             await asyncio.to_thread(sink.close)
+
+
+def _cues(request: RenderRequest) -> tuple[tuple[float, float, str], ...]:
+    """The captions to burn in: the request's, else each script over its whole scene."""
+    cues = request.captions
+    if cues is None:
+        scenes = request.scenes
+        cues = tuple(captions([s.duration for s in scenes], [s.script for s in scenes], [None] * len(scenes)))
+    return tuple((cue.start, cue.end, cue.text) for cue in cues)
 
 
 def _check_timing(request: RenderRequest, fps: int) -> None:

@@ -16,7 +16,7 @@ import av
 from v3core.errors import UnsupportedMediaType
 
 from .frames import Overlay, Scaler, crop, planes_of, to_frame
-from .sources import Composed
+from .sources import Composed, TimedOverlay
 
 LARGE_SOURCE_PIXELS = 3840 * 2160
 """Sources above this many pixels (beyond 4K UHD) decode on a single thread."""
@@ -43,8 +43,15 @@ class ClipSource(Composed):
     seconds, so the clip plays at its own speed whatever its frame rate.
     """
 
-    def __init__(self, path: str, size: tuple[int, int], fps: int, overlays: Sequence[Overlay]) -> None:
-        super().__init__(overlays)
+    def __init__(
+        self,
+        path: str,
+        size: tuple[int, int],
+        fps: int,
+        overlays: Sequence[Overlay],
+        captions: Sequence[TimedOverlay] = (),
+    ) -> None:
+        super().__init__(overlays, captions)
         self._size = size
         self._fps = fps
         self._decoded = _looped_frames(path)

@@ -1,8 +1,9 @@
 """The blocking part of a render: compose every frame and encode it (runs in a worker thread).
 
 On screen: each scene's visual (footage, a moving image or a procedural background),
-its script as a caption, and the call to action over the last scene. A scene's
-description is not part of the job at all, so it cannot reach a frame.
+the caption cue of the moment (the cues ``captions.vtt`` serves: a script timed to its
+voice), and the call to action over the last scene. A scene's description is not part of
+the job at all, so it cannot reach a frame.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .encoder import AudioFormat, Mp4Writer
 from .frames import BLACK_YUV, Overlay, Planes, blend, solid, to_frame
 from .procedural import Palette, ProceduralBackground
 from .soundtrack import Soundtrack
-from .sources import MovingImage, Procedural, SceneSource
+from .sources import MovingImage, Procedural, SceneSource, TimedOverlay
 from .timeline import Boundary, boundaries, scene_ranges
 from .visuals import caption_band, cta_card, fitted_image, parse_colour
 
@@ -57,6 +58,8 @@ class RenderJob:
     """``(start second, local audio file)`` of each voiceover."""
     music: str | None = None
     """A local audio file under the whole video, or ``None``."""
+    cues: tuple[tuple[float, float, str], ...] = ()
+    """``(start second, end second, text)`` of each caption burned in."""
 
 
 def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
@@ -66,6 +69,7 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
     ranges = scene_ranges([scene.duration for scene in job.scenes], job.fps)
     drawn = boundaries(ranges, [scene.transition for scene in job.scenes], job.fps)
     spans = _spans(ranges, drawn)
+    cues = _scene_cues(job.cues, ranges, job.fps)
     sources: dict[int, SceneSource] = {}
     sound = None
     if job.voices or job.music is not None:
@@ -75,7 +79,7 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
 
     def source(index: int) -> SceneSource:
         if index not in sources:
-            sources[index] = _source(job, index, ranges[index][1] - ranges[index][0])
+            sources[index] = _source(job, index, ranges[index][1] - ranges[index][0], cues[index])
         return sources[index]
 
     try:
@@ -109,22 +113,42 @@ def run(job: RenderJob, emit: Emit, stop: threading.Event) -> int:
     return writer.frames
 
 
-def _source(job: RenderJob, index: int, frames: int) -> SceneSource:
+def _source(job: RenderJob, index: int, frames: int, cues: Sequence[tuple[int, int, str]]) -> SceneSource:
     scene = job.scenes[index]
     last = index == len(job.scenes) - 1
-    placed = (
-        caption_band(scene.script, job.size, job.brand_colors),
-        cta_card(job.call_to_action, job.size, job.brand_colors) if last else None,
-    )
-    overlays = [Overlay(*picture) for picture in placed if picture is not None]
+    card = cta_card(job.call_to_action, job.size, job.brand_colors) if last else None
+    overlays = [Overlay(*card)] if card is not None else []
+    captions = [
+        TimedOverlay(first, end, Overlay(*band))
+        for first, end, text in cues
+        if (band := caption_band(text, job.size, job.brand_colors)) is not None
+    ]
     if scene.kind == "video" and scene.path is not None:
-        return ClipSource(scene.path, job.size, job.fps, overlays)
+        return ClipSource(scene.path, job.size, job.fps, overlays, captions)
     if scene.kind == "image" and scene.path is not None:
         background = parse_colour(job.brand_colors[0] if job.brand_colors else None)
         picture = fitted_image(scene.path, motion.canvas_size(job.size), background)
-        return MovingImage(picture, job.size, frames, motion.move_for(scene.shot_type), overlays)
+        return MovingImage(picture, job.size, frames, motion.move_for(scene.shot_type), overlays, captions)
     palette = Palette.from_brand(job.brand_colors)
-    return Procedural(ProceduralBackground(palette, job.size, job.fps, index + 1), overlays)
+    return Procedural(ProceduralBackground(palette, job.size, job.fps, index + 1), overlays, captions)
+
+
+def _scene_cues(
+    cues: Sequence[tuple[float, float, str]], ranges: Sequence[tuple[int, int]], fps: int
+) -> list[list[tuple[int, int, str]]]:
+    """Each scene's cues as frame ranges relative to the scene's first frame.
+
+    A cue belongs to the scene its first frame falls in and never outlasts that scene.
+    """
+    placed: list[list[tuple[int, int, str]]] = [[] for _ in ranges]
+    for start, end, text in cues:
+        first, last = round(start * fps), round(end * fps)
+        for index, (begin, finish) in enumerate(ranges):
+            if begin <= first < finish:
+                if min(last, finish) > first:
+                    placed[index].append((first - begin, min(last, finish) - begin, text))
+                break
+    return placed
 
 
 def _spans(ranges: Sequence[tuple[int, int]], drawn: Sequence[Boundary]) -> list[tuple[int, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import Row
@@ -33,6 +34,7 @@ from v3core.model import (
     Progress,
     Scene,
     User,
+    Voiceover,
 )
 
 Values = dict[str, Any]
@@ -335,6 +337,7 @@ def scene_from_row(r: Row[Any]) -> Scene:
         metadata=r.metadata,
         version=r.version,
         preview_asset_id=r.preview_asset_id,
+        voiceover=voiceover_from_json(r.voiceover),
     )
 
 
@@ -354,4 +357,17 @@ def scene_values(s: Scene) -> Values:
         "metadata": dict(s.metadata),
         "version": s.version,
         "preview_asset_id": s.preview_asset_id,
+        "voiceover": voiceover_to_json(s.voiceover),
     }
+
+
+def voiceover_from_json(data: Mapping[str, Any] | None) -> Voiceover | None:
+    if not data:
+        return None
+    return Voiceover(float(data["offset"]), float(data["seconds"]), float(data["planned_duration"]))
+
+
+def voiceover_to_json(voice: Voiceover | None) -> Values | None:
+    if voice is None:
+        return None
+    return {"offset": voice.offset, "seconds": voice.seconds, "planned_duration": voice.planned_duration}

@@ -18,6 +18,7 @@ from v3core.limits import (
     EMAIL_MAX_LENGTH,
     IDEMPOTENCY_KEY_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    URL_MAX_LENGTH,
 )
 
 metadata = sa.MetaData(
@@ -205,6 +206,7 @@ scenes = sa.Table(
     sa.Column("metadata", json_type(), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("preview_asset_id", id_type(), sa.ForeignKey("assets.id", ondelete="SET NULL")),
+    sa.Column("voiceover", json_type()),
     *_times(),
     sa.Index(None, "job_id", "number"),
 )
@@ -221,3 +223,47 @@ job_events = sa.Table(
 )
 """The per-job event log (SPEC §11): ``(job_id, seq)`` is unique, so two writers can never
 give one job the same sequence number."""
+
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    _owner(),
+    sa.Column("url", sa.String(URL_MAX_LENGTH), nullable=False),
+    sa.Column("events", json_type(), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("secret", sa.String(128), nullable=False),
+    *_times(),
+    sa.Index(None, "owner_id", "created_at", "id"),
+)
+"""A tenant's webhook endpoints (SPEC §11). ``secret`` must stay readable: it signs deliveries."""
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("id", id_type(), primary_key=True),
+    sa.Column("webhook_id", id_type(), sa.ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    _owner(),
+    sa.Column("job_id", id_type(), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("round_attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime()),
+    sa.Column("last_attempt_at", UtcDateTime()),
+    sa.Column("last_status_code", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("delivered_at", UtcDateTime()),
+    *_times(),
+    sa.UniqueConstraint("webhook_id", "job_id", "seq"),
+    sa.Index(None, "webhook_id", "created_at", "id"),
+    sa.Index(None, "state", "next_attempt_at"),
+)
+"""The outbox of webhook deliveries: one row per event and endpoint (``(webhook_id, job_id, seq)``
+unique, so dispatching an event twice stores it once). ``job_id`` is not a foreign key: the
+delivery log outlives a deleted job."""
+
+sa.Index("ix_job_events_type_created_at", job_events.c.type, job_events.c.created_at)
+"""Webhook recovery finds the few events of webhook types among the many progress events."""

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.base import AsyncTransaction, InlineSqliteTransaction, 
 from adapters.sqlalchemy.clients import SqlAlchemyCampaignRepository, SqlAlchemyClientRepository
 from adapters.sqlalchemy.events import SqlAlchemyJobEventRepository
 from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRepository
+from adapters.sqlalchemy.webhooks import SqlAlchemyWebhookDeliveryRepository, SqlAlchemyWebhookRepository
 from adapters.system import SystemUtcClock
 from v3core.journal import Journal
 from v3core.ports.events import JobEvents
@@ -50,6 +51,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.jobs, self.scenes = self._journal.wrap(
             SqlAlchemyJobRepository(self._tx), SqlAlchemySceneRepository(self._tx)
         )
+        self.webhooks = SqlAlchemyWebhookRepository(self._tx)
+        self.webhook_deliveries = SqlAlchemyWebhookDeliveryRepository(self._tx)
 
     @classmethod
     def factory(

@@ -23,10 +23,10 @@ class SubmitWhenIdle(TaskRunner):
         self._runner = runner
         self.submitted = 0
 
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
+    async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
         if not await self._runner.has_active_task(job_id):
-            log.warning("job %s had no queued or running task: resubmitting %s", job_id, kind.value)
-            await self._runner.submit(kind, job_id)
+            log.warning("%s had no queued or running task: resubmitting %s", job_id, kind.value)
+            await self._runner.submit(kind, job_id, delay=delay)
             self.submitted += 1
 
     async def cancel(self, job_id: str) -> None:

@@ -59,7 +59,11 @@ class InProcessTaskRunner(TaskRunner):
         outage_backoff: tuple[float, float] = OUTAGE_BACKOFF,
         leases: JobLeases | None = None,
     ) -> None:
-        limits = limits or {TaskKind.PLAN_STORYBOARD: 32, TaskKind.RENDER_VIDEO: 1}
+        limits = limits or {
+            TaskKind.PLAN_STORYBOARD: 32,
+            TaskKind.RENDER_VIDEO: 1,
+            TaskKind.DELIVER_WEBHOOK: 32,
+        }
         self._outage_backoff = outage_backoff
         self._leases = leases or LocalJobLeases()
         self._limits = {kind: asyncio.Semaphore(limits.get(kind, 1)) for kind in TaskKind}
@@ -67,13 +71,17 @@ class InProcessTaskRunner(TaskRunner):
         self._running: dict[str, set[asyncio.Task[None]]] = {}
         self._job_locks: dict[str, asyncio.Lock] = {}
         self._watchdog: asyncio.Task[None] | None = None
+        self._scans: list[Callable[[], Awaitable[int]]] = []
 
     def bind(self, handler: TaskHandler) -> None:
         """Set what runs a task (done by the composition root, which builds both sides)."""
         self._handler = handler
 
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._run(kind, job_id), name=f"{kind.value}:{job_id}")
+    async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
+        """Start the task now, or after ``delay`` seconds (waiting takes no concurrency slot)."""
+        task = asyncio.get_running_loop().create_task(
+            self._run(kind, job_id, delay), name=f"{kind.value}:{job_id}"
+        )
         self._running.setdefault(job_id, set()).add(task)
         task.add_done_callback(lambda t: self._forget(job_id, t))
 
@@ -86,19 +94,22 @@ class InProcessTaskRunner(TaskRunner):
         return job_id in self._running
 
     def watch(self, reconcile: Callable[[], Awaitable[int]], every: float) -> None:
-        """Run ``reconcile`` every ``every`` seconds until ``shutdown`` (errors are logged)."""
+        """Run ``reconcile`` every ``every`` seconds until ``shutdown`` (errors are logged); each
+        scan given (unfinished jobs, waiting webhook deliveries) joins the same loop."""
+        self._scans.append(reconcile)
         if self._watchdog is None:
-            self._watchdog = asyncio.get_running_loop().create_task(self._watch(reconcile, every))
+            self._watchdog = asyncio.get_running_loop().create_task(self._watch(every))
 
-    async def _watch(self, reconcile: Callable[[], Awaitable[int]], every: float) -> None:
+    async def _watch(self, every: float) -> None:
         while True:
             await asyncio.sleep(every)
-            try:
-                await reconcile()
-            except StorageUnavailable as error:
-                log.warning("the periodic scan for unfinished jobs met a database outage (%s)", error.reason)
-            except Exception:
-                log.exception("the periodic scan for unfinished jobs failed; trying again later")
+            for reconcile in list(self._scans):
+                try:
+                    await reconcile()
+                except StorageUnavailable as error:
+                    log.warning("a periodic recovery scan met a database outage (%s)", error.reason)
+                except Exception:
+                    log.exception("a periodic recovery scan failed; trying again later")
 
     async def join(self) -> None:
         """Wait until no task is running (tests and graceful shutdown; wrap in a timeout)."""
@@ -110,6 +121,7 @@ class InProcessTaskRunner(TaskRunner):
         if self._watchdog is not None:
             self._watchdog.cancel()
             self._watchdog = None
+        self._scans.clear()
         tasks = [t for ts in self._running.values() for t in ts]
         for task in tasks:
             task.cancel()
@@ -121,8 +133,10 @@ class InProcessTaskRunner(TaskRunner):
         """Number of tasks submitted and not finished."""
         return sum(len(ts) for ts in self._running.values())
 
-    async def _run(self, kind: TaskKind, job_id: str) -> None:
+    async def _run(self, kind: TaskKind, job_id: str, delay: float = 0.0) -> None:
         try:
+            if delay > 0:
+                await asyncio.sleep(delay)
             await self._retrying_outages(kind=kind, job_id=job_id)
         except asyncio.CancelledError:
             raise

@@ -18,8 +18,12 @@ from v3core.ports.tasks import TaskKind
 
 log = logging.getLogger(__name__)
 
-LEASE_NAMESPACE = {TaskKind.PLAN_STORYBOARD: 0x7633_0001, TaskKind.RENDER_VIDEO: 0x7633_0002}
-"""First key of the advisory lock, per kind (the second is a hash of the job id)."""
+LEASE_NAMESPACE = {
+    TaskKind.PLAN_STORYBOARD: 0x7633_0001,
+    TaskKind.RENDER_VIDEO: 0x7633_0002,
+    TaskKind.DELIVER_WEBHOOK: 0x7633_0003,
+}
+"""First key of the advisory lock, per kind (the second is a hash of the job or delivery id)."""
 
 
 def lease_key(kind: TaskKind, job_id: str) -> tuple[int, int]:

@@ -27,10 +27,12 @@ log = logging.getLogger(__name__)
 
 PLANNING_QUEUE = "planning"
 RENDERING_QUEUE = "rendering"
+WEBHOOKS_QUEUE = "webhooks"
 MAINTENANCE_QUEUE = "maintenance"
 QUEUES: dict[TaskKind, str] = {
     TaskKind.PLAN_STORYBOARD: PLANNING_QUEUE,
     TaskKind.RENDER_VIDEO: RENDERING_QUEUE,
+    TaskKind.DELIVER_WEBHOOK: WEBHOOKS_QUEUE,
 }
 MAINTENANCE_TASK = "v3_maintenance"
 MAINTENANCE_CRON = "* * * * *"

@@ -22,6 +22,7 @@ from typing import Any
 
 from procrastinate import App
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+from procrastinate.types import TimeDeltaParams
 
 from adapters.tasks.idle import SubmitWhenIdle
 from adapters.tasks.procrastinate_app import (
@@ -53,7 +54,7 @@ class ProcrastinateTaskRunner(TaskRunner):
     ) -> None:
         self._conninfo = libpq_conninfo(database_url)
         self._handler: TaskHandler | None = None
-        self._reconcile: Callable[[], Awaitable[int]] | None = None
+        self._reconcile: list[Callable[[], Awaitable[int]]] = []
         self._stalled_after = stalled_after
         self._open_lock = asyncio.Lock()
         self._opened = False
@@ -66,8 +67,9 @@ class ProcrastinateTaskRunner(TaskRunner):
         self._handler = handler
 
     def bind_reconcile(self, reconcile: Callable[[], Awaitable[int]]) -> None:
-        """Set the scan that resubmits unfinished jobs without a queued or running task."""
-        self._reconcile = reconcile
+        """Add a scan run by the periodic maintenance task (unfinished jobs without a queued or
+        running task; webhook deliveries waiting without one)."""
+        self._reconcile.append(reconcile)
 
     async def open(self) -> None:
         """Open the connection pool and create the queue schema if missing (idempotent)."""
@@ -85,9 +87,16 @@ class ProcrastinateTaskRunner(TaskRunner):
                 await self.app.close_async()
                 self._opened = False
 
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
+    async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
         await self.open()
-        deferrer = self.app.configure_task(kind.value, lock=job_id, queueing_lock=f"{kind.value}:{job_id}")
+        lock, queueing_lock = job_id, f"{kind.value}:{job_id}"
+        if delay > 0:  # a webhook retry: the worker takes it when it is due
+            wait: TimeDeltaParams = {"milliseconds": max(1, round(delay * 1000))}
+            deferrer = self.app.configure_task(
+                kind.value, lock=lock, queueing_lock=queueing_lock, schedule_in=wait
+            )
+        else:
+            deferrer = self.app.configure_task(kind.value, lock=lock, queueing_lock=queueing_lock)
         try:
             await deferrer.defer_async(job_id=job_id)
         except AlreadyEnqueued:
@@ -147,8 +156,8 @@ class ProcrastinateTaskRunner(TaskRunner):
     async def maintain(self) -> None:
         """Requeue stalled tasks, resubmit orphaned jobs, forget old finished tasks."""
         await self.retry_stalled_jobs()
-        if self._reconcile is not None:
-            await self._reconcile()
+        for reconcile in self._reconcile:
+            await reconcile()
         await self.app.job_manager.delete_old_jobs(
             FINISHED_JOBS_KEPT_HOURS, include_failed=True, include_cancelled=True, include_aborted=True
         )

@@ -15,19 +15,19 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 from sqlalchemy.engine import make_url
 
 from entrypoints.container import Container, build_container, close_container
-from entrypoints.demo.display import DemoFailed
-from entrypoints.demo.workflow import run_demo
 from entrypoints.settings import AiProvider, BlobStorageType, Settings, TaskRunnerKind
 from entrypoints.storage import MEMORY_URL, prepare_database
 from v3core.errors import DomainError
 from v3core.model import Job
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 DEFAULT_OUTPUT = Path("v3-demo.mp4")
 ContainerHook = Callable[[Container], None]
@@ -81,6 +81,9 @@ def execute_demo(
     A failed job or a refused use case becomes a ``click.ClickException`` (exit status 1)
     carrying the error code and message.
     """
+    from entrypoints.demo.display import DemoFailed
+    from entrypoints.demo.workflow import run_demo
+
     prepare_database(settings)
 
     async def runner() -> Job:
@@ -138,6 +141,8 @@ def _shown(database_url: str) -> str:
 )
 def demo(output: Path, database_url: str | None, duration: float, providers: str) -> None:
     """Run the whole workflow end to end on the embedded default and write the rendered MP4."""
+    from rich.console import Console
+
     console = Console(highlight=False)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="v3-demo-") as work:

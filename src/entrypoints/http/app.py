@@ -22,10 +22,12 @@ from entrypoints.http.controllers.clients import ClientController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.jobs import JobController
 from entrypoints.http.controllers.scenes import SceneController
+from entrypoints.http.controllers.webhooks import WebhookController
 from entrypoints.http.di import container_dependencies
 from entrypoints.http.docs import SCHEMA_URL, docs_router
 from entrypoints.http.envelope import echo_request_id
 from entrypoints.http.errors import EXCEPTION_HANDLERS
+from entrypoints.http.objects import HttpObjects
 from entrypoints.http.openapi_failures import DocumentedJsonRenderPlugin
 from entrypoints.http.pagination import PAGE_DEPENDENCY
 from entrypoints.http.request import V3Request, check_request
@@ -42,6 +44,7 @@ CONTROLLERS: list[ControllerRouterHandler] = [
     AssetController,
     JobController,
     SceneController,
+    WebhookController,
 ]
 """Everything served under ``/api/v3``. Add a controller here."""
 
@@ -72,9 +75,11 @@ def openapi_config() -> OpenAPIConfig:
     )
 
 
-def create_app(container: Container | None = None) -> Litestar:
-    """The HTTP service for ``container`` (built from the environment when omitted)."""
+def create_app(container: Container | None = None, http: HttpObjects | None = None) -> Litestar:
+    """The HTTP service for ``container`` (built from the environment when omitted); ``http``
+    holds the HTTP-only objects (made over ``container`` when omitted)."""
     container = container or build_container()
+    http = http or HttpObjects(core=container)
     settings = container.settings()
     api = Router(path=API_PREFIX, route_handlers=CONTROLLERS)
     root_health = Router(path="/", route_handlers=[HealthController], include_in_schema=False)
@@ -90,7 +95,7 @@ def create_app(container: Container | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=handlers,
-        dependencies={**container_dependencies(container), **PAGE_DEPENDENCY},
+        dependencies={**container_dependencies(container, http), **PAGE_DEPENDENCY},
         middleware=[auth_middleware(container.authenticate())],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[echo_request_id],

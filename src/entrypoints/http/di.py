@@ -8,7 +8,8 @@ handler asks for a use case by naming a parameter after its provider, typed ``In
 ``Inject`` marks the parameter as a named dependency whose value Litestar does not
 re-validate (the container built it; stand-ins from ``override`` pass through too).
 
-Adding a use case is one provider in ``Container``; no wiring here changes.
+Adding a use case is one provider in ``Container`` (an HTTP-only object: one provider in
+``entrypoints.http.objects.HttpObjects``); no wiring here changes.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from litestar.di import Dependency, Provide
 from litestar.params import SkipValidationMarker
 
 from entrypoints.container import Container
+from entrypoints.http.objects import HttpObjects
 
 T = TypeVar("T")
 
 Inject: TypeAlias = Annotated[T, Dependency(kind="named"), SkipValidationMarker()]
 """A handler parameter resolved by name from the container (or another app dependency)."""
 
-RESERVED = frozenset({"settings", "teardown"})
-"""Providers not exposed to handlers (configuration stays in the composition root)."""
+RESERVED = frozenset({"settings", "teardown", "core"})
+"""Providers not exposed to handlers (configuration stays in the composition root; ``core`` is
+``HttpObjects``' link to the container)."""
 
 
 def _resolver(provider: providers.Provider[Any]) -> Callable[[], Any]:
@@ -38,10 +41,12 @@ def _resolver(provider: providers.Provider[Any]) -> Callable[[], Any]:
     return resolve
 
 
-def container_dependencies(container: Container) -> dict[str, Provide]:
-    """One ``Provide`` per container provider, resolved on each request that asks for it."""
+def container_dependencies(container: Container, http: HttpObjects) -> dict[str, Provide]:
+    """One ``Provide`` per provider of the container and of its HTTP objects, resolved on each
+    request that asks for it."""
+    found = {**container.providers, **http.providers}
     return {
         name: Provide(_resolver(provider), sync_to_thread=False)
-        for name, provider in container.providers.items()
+        for name, provider in found.items()
         if name not in RESERVED
     }

@@ -9,18 +9,27 @@ documents the shape in OpenAPI and checks JSON types.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
 from v3core.events import JobEvent
-from v3core.model import Job, JobCost, JobStatus, Scene
+from v3core.model import Job, JobCost, JobStatus, Scene, Voiceover
 from v3core.money import money
-from v3core.voiceover import script_warnings
+from v3core.voiceover import fit_note, fit_notes, scene_warnings
 
 Json = dict[str, Any]
+
+SCENE_NOTES = (
+    "What the render changed about the scene, e.g. 'scene 2 lengthened from 4.0 s to 5.6 s to fit its "
+    "voiceover (5.2 s of speech)' (then `duration` is the new length); [] when nothing changed."
+)
+JOB_NOTES = (
+    "What the render changed about the storyboard, one line per change (e.g. a scene lengthened to fit "
+    "its voiceover); `duration` and the scenes' durations already include it."
+)
 
 
 class JobContextBody(msgspec.Struct, rename="camel", omit_defaults=True):
@@ -119,6 +128,21 @@ class CostOut(msgspec.Struct, rename="camel"):
         return cls(money(cost.estimated), money(cost.actual), cost.currency, breakdown)
 
 
+class VoiceoverOut(msgspec.Struct, rename="camel"):
+    """A scene's voice as rendered: it starts ``offset`` s after the scene starts and lasts
+    ``duration`` s; ``plannedDuration`` is the scene's length before the render fitted it."""
+
+    offset: Annotated[float, msgspec.Meta(description="seconds after the scene's start the voice starts")]
+    duration: Annotated[float, msgspec.Meta(description="seconds of speech (the synthesized audio's length)")]
+    planned_duration: Annotated[
+        float, msgspec.Meta(description="the scene's duration before the render fitted it to its voice")
+    ]
+
+    @classmethod
+    def of(cls, voice: Voiceover | None) -> VoiceoverOut | None:
+        return cls(voice.offset, voice.seconds, voice.planned_duration) if voice else None
+
+
 class SceneOut(msgspec.Struct, rename="camel"):
     """One scene of a storyboard."""
 
@@ -141,6 +165,9 @@ class SceneOut(msgspec.Struct, rename="camel"):
     warnings: list[str] = msgspec.field(default_factory=list)
     """Review-time warnings, computed on read (SPEC §8): e.g. a script too long to be spoken in
     the scene at a natural pace (about 2.7 words per second). Empty when nothing is wrong."""
+    voiceover: VoiceoverOut | None = None
+    """Set by the render when the scene was spoken (the captions are timed to it)."""
+    notes: Annotated[list[str], msgspec.Meta(description=SCENE_NOTES)] = msgspec.field(default_factory=list)
 
     @classmethod
     def of(cls, s: Scene, base_url: str = "") -> SceneOut:
@@ -161,7 +188,9 @@ class SceneOut(msgspec.Struct, rename="camel"):
             s.updated_at,
             f"{base_url.rstrip('/')}/api/v3/assets/{preview}/data" if preview else None,
             preview,
-            list(script_warnings(s.script, s.duration)),
+            list(scene_warnings(s)),
+            VoiceoverOut.of(s.voiceover),
+            [note] if (note := fit_note(s)) else [],
         )
 
 
@@ -189,6 +218,7 @@ class JobOut(msgspec.Struct, rename="camel"):
     version: int
     created_at: datetime
     updated_at: datetime
+    notes: Annotated[list[str], msgspec.Meta(description=JOB_NOTES)] = msgspec.field(default_factory=list)
 
     @classmethod
     def of(cls, job: Job, scenes: tuple[Scene, ...] | list[Scene], base_url: str) -> JobOut:
@@ -217,6 +247,7 @@ class JobOut(msgspec.Struct, rename="camel"):
             version=job.version,
             created_at=job.created_at,
             updated_at=job.updated_at,
+            notes=fit_notes(scenes),
         )
 
 

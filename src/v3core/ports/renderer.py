@@ -7,6 +7,8 @@ from typing import Protocol
 
 import attrs
 
+from v3core.voiceover import Cue
+
 
 @attrs.frozen
 class RenderAsset:
@@ -58,6 +60,9 @@ class RenderRequest:
     """Voiceovers (local audio files) placed on the video's timeline."""
     music: str | None = None
     """A music bed (local audio file) under the whole video; ``None``: no music."""
+    captions: tuple[Cue, ...] | None = None
+    """The captions burned in, on the video's timeline (the cues ``captions.vtt`` serves);
+    ``None``: each scene's script shown over the whole scene."""
 
     @property
     def has_sound(self) -> bool:

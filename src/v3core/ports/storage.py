@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Generic, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
 import attrs
 
 from v3core.events import JobEvent
 from v3core.model import ApiKey, Asset, Campaign, Client, Job, JobStatus, Scene, User
+
+if TYPE_CHECKING:
+    from v3core.ports.webhooks import WebhookDeliveryRepository, WebhookRepository
 
 T = TypeVar("T")
 
@@ -264,6 +267,8 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     scenes: SceneRepository
     job_events: JobEventRepository
+    webhooks: WebhookRepository
+    webhook_deliveries: WebhookDeliveryRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -1,4 +1,5 @@
-"""Background work: the core names a task and a job; an adapter decides where it runs."""
+"""Background work: the core names a task and a job (or a webhook delivery); an adapter decides
+where it runs."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ class TaskKind(enum.StrEnum):
 
     PLAN_STORYBOARD = "plan_storyboard"
     RENDER_VIDEO = "render_video"
+    DELIVER_WEBHOOK = "deliver_webhook"
+    """One attempt of a webhook delivery; the task's id is the delivery's id, not a job's."""
 
 
 class TaskRunner(Protocol):
     """Runs job work off the request path, at most once at a time per job."""
 
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
-        """Schedule ``kind`` for ``job_id``; returns once it is durably queued."""
+    async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
+        """Schedule ``kind`` for ``job_id`` to start ``delay`` seconds from now (at once by
+        default); returns once it is durably queued."""
         ...
 
     async def cancel(self, job_id: str) -> None:

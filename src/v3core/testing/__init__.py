@@ -1,1 +1,2 @@
-"""The property-based test harness: strategies, fakes and the job workflow state machine."""
+"""The property-based test harness: strategies, fakes, the job workflow state machine, and
+``contracts``: every port's contract suite as a pytest base class (needs the ``testing`` extra)."""

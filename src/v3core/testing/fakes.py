@@ -60,10 +60,13 @@ class RecordingTaskRunner(TaskRunner):
     def __init__(self) -> None:
         self.queue: deque[tuple[TaskKind, str]] = deque()
         self.cancelled: list[str] = []
+        self.delays: dict[tuple[TaskKind, str], float] = {}
         self.handler: Callable[[TaskKind, str], Awaitable[None]] | None = None
 
-    async def submit(self, kind: TaskKind, job_id: str) -> None:
+    async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
         self.queue.append((kind, job_id))
+        if delay:
+            self.delays[(kind, job_id)] = delay
 
     async def cancel(self, job_id: str) -> None:
         self.cancelled.append(job_id)

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 import attrs
 
 from v3core.errors import DomainError, UpstreamError
-from v3core.ports.blobs import FileStager
+from v3core.ports.blobs import ContentInfo, FileStager
 from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
 
 
@@ -109,6 +109,7 @@ class FakeImageGenerator(ImageGenerator):
         await self.behaviour.run(request.prompt)
         width, height = max(2, request.width // self.scale), max(2, request.height // self.scale)
         staged = await self.stager.stage(_one_chunk(solid_png(width, height)), filename="frame.png")
+        staged = attrs.evolve(staged, info=ContentInfo("image/png", "png", width, height))
         return GeneratedMedia(staged=staged, provider=self.provider, model=self.model, cost=self.cost)
 
 
@@ -142,6 +143,7 @@ class FakeVideoGenerator(VideoGenerator):
         self.requests.append(request)
         await self.behaviour.run(request.prompt)
         staged = await self.stager.stage(_one_chunk(self.clip), filename="clip.mp4")
+        staged = attrs.evolve(staged, info=ContentInfo("video/mp4", "mp4"))
         return GeneratedMedia(
             staged=staged, provider=self.provider, model=self.model, cost=self.price(request)
         )

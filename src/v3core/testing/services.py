@@ -8,6 +8,8 @@ and video archive that need no encoder.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import attrs
 
 from v3core.costs import PriceTable
@@ -47,6 +49,8 @@ class WorkflowKit:
     prices: PriceTable = PriceTable()
     importer: UrlAssetImporter | None = None
     """URL imports of briefs; by default ``StoringUrlImporter`` (succeeds, no network)."""
+    close: Callable[[], Awaitable[None]] | None = None
+    """Called on the machine's loop when a run ends (close the storage the kit opened)."""
 
 
 class WorkflowServices:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from v3core.brief import ASSET_ROLES, VIDEO_FORMATS, Brief, parse_brief
 from v3core.model import AssetType
 from v3core.ports.planner import PlanAsset
-from v3core.storyboard import SHOT_TYPES, TRANSITIONS
+from v3core.storyboard import SHOT_TYPES, TRANSITIONS, PlanningRules
 
 #: The exact minimal body of the seed's gaps report; it must always be accepted.
 SEED_MINIMAL_BRIEF: dict[str, Any] = {
@@ -228,3 +228,11 @@ def raw_constraints(assets: tuple[PlanAsset, ...] = ()) -> st.SearchStrategy[dic
             "transition": st.sampled_from(TRANSITION_SPELLINGS[:-2]),
         },
     )
+
+
+def planning_rules() -> st.SearchStrategy[PlanningRules]:
+    """SPEC §6's default bounds (3..5 scenes) and other sane ones."""
+    custom = st.integers(1, 5).flatmap(
+        lambda low: st.integers(low, 9).map(lambda high: PlanningRules(low, high))
+    )
+    return st.one_of(st.just(PlanningRules()), custom)

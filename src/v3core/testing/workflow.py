@@ -85,7 +85,11 @@ def workflow_machine(make_kit: Callable[[], Awaitable[WorkflowKit]]) -> type[Rul
             return self.loop.run_until_complete(coro)
 
         def teardown(self) -> None:
-            self.loop.close()
+            try:
+                if self.svc.kit.close is not None:
+                    self.run(self.svc.kit.close())
+            finally:
+                self.loop.close()
 
         # -- making jobs and letting them run ------------------------------------------------
 

@@ -3,8 +3,8 @@
 The cue is the brief's product name: ``hold-pending`` (planning never starts),
 ``hold-planning`` (the planner never answers), ``fail-planning`` (the planner fails upstream),
 ``hold-render`` (the render reports progress until the job is cancelled), ``fail-render``
-(the renderer fails), ``step-render`` (the render reports each scene as a step of its own,
-then renders for real).
+(the renderer fails), ``step-render`` (the render reports each scene, then waits until the
+job has been read twice more, so an SSE listener sees every step, then renders for real).
 Any other product plans with the template planner and renders with the real animatic renderer.
 Held work ends when its job is cancelled (its task is cancelled).
 """
@@ -22,9 +22,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.planners.template import TemplateScenePlanner
-from adapters.rendering.animatic import AnimaticRenderer
+from adapters.rendering.deferred import DeferredRenderer
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
+from entrypoints.http.job_reads import JobReads
+from entrypoints.http.objects import HttpObjects
 from entrypoints.jobs import make_renderer
 from tests.e2e.conftest import Api, e2e_settings
 from v3core.errors import UpstreamError
@@ -32,7 +34,7 @@ from v3core.ports.planner import PlannerReply, PlanRequest, ScenePlanner
 from v3core.ports.renderer import CancelCheck, ProgressCallback, RenderCancelled, RenderedVideo, RenderRequest
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.tasks import TaskKind
-from v3core.services.jobs import RunJobTask
+from v3core.services.jobs import JobView, RunJobTask
 
 FOREVER = 3600.0
 
@@ -54,6 +56,25 @@ class CuedPlanner(ScenePlanner):
         return await self.inner.plan(request)
 
 
+@attrs.frozen
+class CountingReads(JobReads):
+    """The app's job reads, counting how often a job was read (``reads[0]``)."""
+
+    reads: list[int] = attrs.field(factory=lambda: [0])
+
+    async def view(self, owner_id: str, job_id: str) -> JobView:
+        self.reads[0] += 1
+        return await super().view(owner_id, job_id)
+
+    async def read_twice_more(self) -> None:
+        """Wait until the job was read twice after now (so once after the last commit)."""
+        wanted = self.reads[0] + 2
+        for _ in range(1000):
+            if self.reads[0] >= wanted:
+                return
+            await asyncio.sleep(0.01)
+
+
 async def _unreported(done: int, total: int, message: str) -> None:
     return None
 
@@ -62,7 +83,8 @@ async def _unreported(done: int, total: int, message: str) -> None:
 class CuedRenderer:
     """The real renderer, except for the ``hold-render``, ``fail-render`` and ``step-render`` cues."""
 
-    inner: AnimaticRenderer
+    inner: DeferredRenderer
+    reads: CountingReads
 
     async def render(
         self, request: RenderRequest, progress: ProgressCallback, cancelled: CancelCheck
@@ -100,17 +122,32 @@ class CuedWorker:
         await self.inner.execute(kind, job_id)
 
 
-def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRenderer]) -> Container:
-    """The app's container on ``database_url`` with the cued planner, renderer and worker
-    (the real renderer it builds is appended to ``built``, for the caller to close)."""
+def cued_container(
+    database_url: str, data_dir: Path, built: list[DeferredRenderer]
+) -> tuple[Container, HttpObjects]:
+    """The app's container on ``database_url`` with the cued planner, renderer and worker, and
+    its HTTP objects with counting job reads (the real renderer it builds is appended to
+    ``built``, for the caller to close)."""
     container = build_container(e2e_settings(database_url, data_dir))
     container.planner.override(providers.Singleton(CuedPlanner))
 
-    def renderer(settings: Any, blobs: Any) -> CuedRenderer:
-        built.append(make_renderer(settings, blobs))
-        return CuedRenderer(built[-1])
+    http = HttpObjects(core=container)
+    http.job_reads.override(
+        providers.Singleton(
+            CountingReads,
+            container.get_job,
+            container.list_jobs,
+            providers.Callable(lambda links: links.base_url.rstrip("/"), http.asset_links),
+        )
+    )
 
-    container.renderer.override(providers.Singleton(renderer, container.settings, container.blob_store))
+    def renderer(settings: Any, blobs: Any, reads: CountingReads) -> CuedRenderer:
+        built.append(make_renderer(settings, blobs))
+        return CuedRenderer(built[-1], reads)
+
+    container.renderer.override(
+        providers.Singleton(renderer, container.settings, container.blob_store, http.job_reads)
+    )
     container.run_job_task.override(
         providers.Singleton(
             lambda uow, clock, plan, render: CuedWorker(RunJobTask(uow, clock, plan, render), uow),
@@ -120,7 +157,7 @@ def cued_container(database_url: str, data_dir: Path, built: list[AnimaticRender
             container.render_video,
         )
     )
-    return container
+    return container, http
 
 
 @attrs.define
@@ -189,9 +226,9 @@ class Staged:
 
 async def staged_app(database_url: str, data_dir: Path) -> AsyncIterator[Staged]:
     """The cued app with a fresh tenant and client (an async generator for a fixture)."""
-    built: list[AnimaticRenderer] = []
-    container = cued_container(database_url, data_dir, built)
-    async with AsyncTestClient(create_app(container)) as client:
+    built: list[DeferredRenderer] = []
+    container, http = cued_container(database_url, data_dir, built)
+    async with AsyncTestClient(create_app(container, http)) as client:
         api = Api(client, container, {}, {})
         headers = await api.new_tenant("staged")
         created = await api.create_client(headers)

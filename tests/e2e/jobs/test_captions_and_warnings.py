@@ -52,6 +52,12 @@ async def test_the_openapi_schema_documents_scene_warnings_and_the_captions_rout
     schema = (await api.client.get("/schema/openapi.json")).json()
     scene = schema["components"]["schemas"]["SceneOut"]
     assert scene["properties"]["warnings"]["type"] == "array"
+    assert scene["properties"]["notes"]["type"] == "array"
+    assert "voiceover" in scene["properties"]
+    voiceover = schema["components"]["schemas"]["VoiceoverOut"]
+    assert set(voiceover["properties"]) == {"offset", "duration", "plannedDuration"}
+    assert schema["components"]["schemas"]["JobOut"]["properties"]["notes"]["type"] == "array"
+    assert "lengthened" in scene["properties"]["notes"]["description"]
     operation = schema["paths"]["/api/v3/jobs/{job_id}/captions.vtt"]["get"]
     assert operation["operationId"] == "getJobCaptions"
     assert "text/vtt" in operation["responses"]["200"]["content"]

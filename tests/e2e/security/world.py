@@ -8,13 +8,16 @@ here makes the tests fail, naming what to add.
 
 from __future__ import annotations
 
+import asyncio
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
 from PIL import Image
 
 from tests.e2e.conftest import Api
+from v3core.events import JobEvent
 
 API = "/api/v3"
 PUBLIC_OPERATIONS = frozenset({"health", "ready", "login"})
@@ -78,7 +81,8 @@ def operations(schema: dict[str, Any]) -> list[Operation]:
 
 @attrs.define
 class World:
-    """Alice's resources: a client, campaign, asset, job with a storyboard, a scene, an API key."""
+    """Alice's resources: a client, campaign, asset, job with a storyboard, a scene, an API key, a
+    webhook endpoint and a delivery to it."""
 
     ids: dict[str, str]
 
@@ -91,6 +95,8 @@ class World:
             "job": f"{API}/jobs/{self.ids['job_id']}",
             "scenes": f"{API}/jobs/{self.ids['job_id']}/scenes",
             "keys": f"{API}/auth/keys",
+            "webhook": f"{API}/webhooks/{self.ids['webhook_id']}",
+            "deliveries": f"{API}/webhooks/{self.ids['webhook_id']}/deliveries",
         }
         shot = {}
         for name, path in paths.items():
@@ -123,6 +129,7 @@ async def build_world(api: Api) -> World:
     assert data["status"] == "storyboard_ready", data["status"]
     key = await api.client.post(f"{API}/auth/keys", json={"name": "alice's script"}, headers=api.alice)
     assert key.status_code == 201, key.text
+    webhook_id, delivery_id = await _webhook_with_a_delivery(api, data["id"])
     return World(
         {
             "client_id": client["id"],
@@ -131,8 +138,31 @@ async def build_world(api: Api) -> World:
             "job_id": data["id"],
             "scene_ref": data["scenes"][0]["id"],
             "key_id": key.json()["data"]["key"]["id"],
+            "webhook_id": webhook_id,
+            "delivery_id": delivery_id,
         }
     )
+
+
+async def _webhook_with_a_delivery(api: Api, job_id: str) -> tuple[str, str]:
+    """Alice's webhook endpoint and one settled delivery to it (of an event of her job; the
+    endpoint is on loopback, which the default outbound guard refuses at once)."""
+    body = {"url": "http://127.0.0.1:9/alice", "events": ["job.*"]}
+    created = await api.client.post(f"{API}/webhooks", json=body, headers=api.alice)
+    assert created.status_code == 201, created.text
+    webhook_id = created.json()["data"]["id"]
+    async with api.container.uow_factory()() as uow:
+        webhook = await uow.webhooks.get_any(webhook_id)
+    assert webhook is not None
+    event = JobEvent(job_id, webhook.owner_id, 1, "job.storyboard_ready", {"id": job_id}, datetime.now(UTC))
+    dispatch = api.container.webhook_dispatcher().dispatch
+    [delivery] = await asyncio.to_thread(api.client.blocking_portal.call, dispatch, event)
+    async with asyncio.timeout(20):
+        while True:
+            listed = await api.client.get(f"{API}/webhooks/{webhook_id}/deliveries", headers=api.alice)
+            if listed.json()["data"][0]["state"] != "pending":
+                return webhook_id, delivery.id
+            await asyncio.sleep(0.01)
 
 
 def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -155,6 +185,7 @@ def bodies(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
         "updateScene": {"description": "Taken over", "duration": 5},
         "patchScene": {"script": "Taken over"},
         "regenerateScene": {"feedback": "make it bob's"},
+        "createWebhook": {"url": "https://hooks.example.test/bob", "events": ["job.*"]},
     }
 
 

@@ -19,7 +19,8 @@ from adapters.ingest.staging import TempFileStager
 from tests.integration.ai.fake_provider import FakeProvider, Reply, error_reply
 from tests.integration.audio.measure import RATE, rms_db
 from v3core.errors import RateLimited, UpstreamError
-from v3core.ports.media import SpeechRequest
+from v3core.ports.media import SpeechRequest, SpeechSynthesizer
+from v3core.testing.contracts import SpeechSynthesizerContract
 
 SPEECH_PATH = "/v1/audio/speech"
 KEY = "sk-test-SPEECH-0123456789abcdef"
@@ -114,3 +115,14 @@ def test_espeak_speaks_the_script(stager: TempFileStager, inspector: MediaConten
     assert 1.0 < len(audio) / RATE < 6.0  # seven words, spoken (not the --help text)
     assert rms_db(audio) > -35
     assert media.cost == 0.0
+
+
+class TestOpenAISpeechContract(SpeechSynthesizerContract):
+    speech_voice = "alloy"
+
+    @pytest.fixture
+    def speech_synthesizer(
+        self, fake: FakeProvider, stager: TempFileStager, inspector: MediaContentInspector
+    ) -> SpeechSynthesizer:
+        fake.script(SPEECH_PATH, Reply(body=_wav(1.5), headers={"content-type": "audio/wav"}))
+        return _openai(fake, stager, inspector)

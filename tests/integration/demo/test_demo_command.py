@@ -1,4 +1,5 @@
-"""``v3 demo`` end to end on a temporary SQLite file: the MP4 it writes and what it leaves behind."""
+"""``v3 demo`` end to end on a temporary SQLite file: the MP4 it writes (picture and its offline
+music bed, decoded and measured) and what it leaves behind."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import av
 import click
+import numpy as np
+import numpy.typing as npt
 import pytest
 from click.testing import CliRunner
 from dependency_injector import providers
@@ -20,6 +23,7 @@ from entrypoints.container import Container
 from entrypoints.demo import execute_demo
 from entrypoints.demo.command import demo_settings
 from entrypoints.storage import open_storage
+from tests.integration.audio.measure import lufs, rms_db
 from v3core.model import Job, Scene
 from v3core.ports.renderer import CancelCheck, ProgressCallback, RenderedVideo, RenderRequest
 
@@ -44,6 +48,16 @@ def _decoded(path: Path) -> tuple[str, str, float]:
         frames = sum(1 for _ in video.decode(stream))
         rate = Fraction(stream.average_rate or FPS)
         return video.format.name, stream.codec_context.name, float(frames / rate)
+
+
+def _audio(path: Path) -> tuple[tuple[str, int, str], npt.NDArray[np.float32]]:
+    """The audio stream's codec, rate and layout, and its samples decoded with PyAV."""
+    with av.open(str(path)) as video:
+        assert video.streams.audio, "the MP4 has no audio stream"
+        stream = video.streams.audio[0]
+        facts = (stream.codec_context.name, stream.sample_rate, stream.layout.name)
+        planes = [frame.to_ndarray() for frame in video.decode(stream)]
+    return facts, np.concatenate(planes, axis=1).T.astype(np.float32)
 
 
 def test_demo_writes_a_playable_mp4_as_long_as_the_storyboard_and_prints_its_path(tmp_path: Path) -> None:
@@ -71,6 +85,12 @@ def test_demo_writes_a_playable_mp4_as_long_as_the_storyboard_and_prints_its_pat
     regenerated = [s for s in scenes if s.version > 1]
     assert [s.shot_type for s in regenerated] == ["close-up"]
     assert regenerated[0].asset_ids == job.asset_ids
+    facts, audio = _audio(output)
+    assert facts == ("aac", 48_000, "stereo"), "offline, the demo still has a soundtrack: its music bed"
+    halves = (audio[: len(audio) // 2], audio[len(audio) // 2 :])
+    assert [rms_db(half) > -40 for half in halves] == [True, True], "music under the whole video"
+    assert abs(lufs(audio) - (-14.0)) <= 1.0
+    assert abs(len(audio) / 48_000 - seconds) <= 0.1
 
 
 class ExplodingRenderer:

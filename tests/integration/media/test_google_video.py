@@ -20,7 +20,8 @@ from tests.integration.media.fake_gemini import KEY, FakeGemini, google_error
 from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.media_files import png
 from v3core.errors import ContentRefused, RateLimited, UpstreamError, UpstreamTimeout
-from v3core.ports.media import VideoRequest
+from v3core.ports.media import VideoGenerator, VideoRequest
+from v3core.testing.contracts import VideoGeneratorContract
 
 FAST = Backoff(initial=0.01, factor=2.0, cap=0.05)
 MODEL = "veo-3.1-generate-preview"
@@ -238,3 +239,9 @@ async def test_an_unreachable_api_is_an_upstream_error(staging: OutputStaging) -
             await generator.generate(request())
     finally:
         await generator.aclose()
+
+
+class TestGoogleVideoContract(VideoGeneratorContract):
+    @pytest.fixture
+    def video_generator(self, make: Make) -> VideoGenerator:
+        return make()

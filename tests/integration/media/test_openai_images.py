@@ -21,7 +21,8 @@ from tests.integration.media.fake_openai_images import (
 )
 from tests.integration.media.media_files import HTML
 from v3core.errors import ContentRefused, RateLimited, UpstreamError, UpstreamTimeout
-from v3core.ports.media import ImageRequest
+from v3core.ports.media import ImageGenerator, ImageRequest
+from v3core.testing.contracts import ImageGeneratorContract
 
 Make = Callable[..., OpenAIImageGenerator]
 
@@ -189,3 +190,13 @@ async def test_cancelling_the_task_abandons_the_request(
 
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+class TestOpenAIImagesContract(ImageGeneratorContract):
+    """The adapter through the contract adapter authors use (the fake answers one 64x36 PNG)."""
+
+    honours_orientation = False
+
+    @pytest.fixture
+    def image_generator(self, make: Make) -> ImageGenerator:
+        return make()

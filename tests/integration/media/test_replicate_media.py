@@ -22,7 +22,8 @@ from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate, problem, sent_input
 from tests.integration.media.media_files import png
 from v3core.errors import ContentRefused, RateLimited, UpstreamError, UpstreamTimeout
-from v3core.ports.media import ImageRequest, VideoRequest
+from v3core.ports.media import ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
+from v3core.testing.contracts import ImageGeneratorContract, VideoGeneratorContract
 
 FAST = Backoff(initial=0.01, factor=2.0, cap=0.05)
 IMAGE = ImageRequest(
@@ -350,3 +351,22 @@ async def test_an_unreachable_api_is_an_upstream_error(staging: OutputStaging) -
             await generator.generate(IMAGE)
     finally:
         await generator.aclose()
+
+
+class TestReplicateImagesContract(ImageGeneratorContract):
+    """The adapter through the contract adapter authors use (the fake answers one 64x36 PNG)."""
+
+    honours_orientation = False
+
+    @pytest.fixture
+    def image_generator(
+        self, predictions: Make, staging: OutputStaging, replicate_api: FakeReplicate
+    ) -> ImageGenerator:
+        replicate_api.script.output = ["/media/frame.png"]
+        return images(predictions, staging)
+
+
+class TestReplicateVideosContract(VideoGeneratorContract):
+    @pytest.fixture
+    def video_generator(self, predictions: Make, staging: OutputStaging) -> VideoGenerator:
+        return videos(predictions, staging, model="acme/i2v:5f0c1a")

@@ -15,7 +15,8 @@ from adapters.media.replicate_media import ReplicateMusicGenerator
 from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate, sent_input
 from v3core.errors import UpstreamError, UpstreamTimeout
-from v3core.ports.media import MusicRequest
+from v3core.ports.media import MusicGenerator, MusicRequest
+from v3core.testing.contracts import MusicGeneratorContract
 
 FAST = Backoff(initial=0.01, factor=2.0, cap=0.05)
 
@@ -73,3 +74,10 @@ async def test_a_prediction_that_never_ends_is_cancelled_at_the_deadline(
     with pytest.raises(UpstreamTimeout):
         await music.compose(MusicRequest("cinematic", 10))
     assert replicate_api.cancelled_ids(replicate_server.seen("POST", "/cancel"))
+
+
+class TestReplicateMusicContract(MusicGeneratorContract):
+    @pytest.fixture
+    def music_generator(self, music: ReplicateMusicGenerator, replicate_api: FakeReplicate) -> MusicGenerator:
+        replicate_api.script.output = "/media/music.wav"
+        return music

@@ -94,13 +94,6 @@ async def test_a_failing_progress_callback_stops_the_render_and_cleans_up(
     assert leftovers(work_dir) == []
 
 
-async def test_renders_started_together_all_finish(renderer: AnimaticRenderer) -> None:
-    videos = await asyncio.gather(*(renderer.render(storyboard(2, 0.5), _ignore, never) for _ in range(3)))
-
-    assert len({video.path for video in videos}) == 3
-    assert all(video.duration == 1.0 for video in videos)
-
-
 async def test_the_event_loop_keeps_ticking_during_a_render(blobs: FakeBlobStore, work_dir: Path) -> None:
     renderer = AnimaticRenderer(blobs, work_dir, fps=24)
     gaps: list[float] = []

@@ -55,29 +55,6 @@ async def test_video_lasts_the_storyboard_total_to_within_one_frame(renderer: An
     assert video.size == len(read_bytes(video.path))
 
 
-@pytest.mark.parametrize(
-    ("aspect", "size"),
-    [("16:9", (1280, 720)), ("9:16", (720, 1280)), ("1:1", (1080, 1080)), ("4:5", (1080, 1350))],
-)
-async def test_each_aspect_ratio_renders_at_its_size(
-    renderer: AnimaticRenderer, aspect: str, size: tuple[int, int]
-) -> None:
-    video = await renderer.render(RenderRequest("job", (scene(1, 0.3),), format=aspect), nothing, never)
-
-    first = decoded_frames(video.path)[0]
-    assert (first.width, first.height) == size == (video.width, video.height)
-
-
-async def test_a_resolution_of_the_same_ratio_is_honoured_and_another_ignored(
-    renderer: AnimaticRenderer,
-) -> None:
-    matching = RenderRequest("job", (scene(1, 0.2),), format="16:9", resolution="640x360")
-    other_ratio = RenderRequest("job", (scene(1, 0.2),), format="16:9", resolution="1000x1000")
-
-    assert (await renderer.render(matching, nothing, never)).width == 640
-    assert (await renderer.render(other_ratio, nothing, never)).width == 1280
-
-
 async def test_image_assets_appear_in_their_own_scenes(
     renderer: AnimaticRenderer, blobs: FakeBlobStore
 ) -> None:

@@ -31,13 +31,14 @@ FAST = {"fetch_job_polling_interval": 0.2, "abort_job_polling_interval": 0.2}
 _tenants = itertools.count(1)
 
 
-def queue_settings(database_url: str, data_dir: Path) -> Settings:
-    """Scale-out settings: PostgreSQL, procrastinate, template planner."""
+def queue_settings(database_url: str, data_dir: Path, **fields: Any) -> Settings:
+    """Scale-out settings: PostgreSQL, procrastinate, template planner (``fields`` added)."""
     return SealedSettings(
         database_url=database_url,
         data_dir=data_dir,
         jwt_secret="test-secret-" + "x" * 32,
         task_runner=TaskRunnerKind.PROCRASTINATE,
+        **fields,
     )
 
 

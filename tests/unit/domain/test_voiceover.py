@@ -5,11 +5,23 @@ follow the scenes."""
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from v3core.voiceover import captions, fitted_duration, scene_cues, script_warnings, word_count
+from v3core.model import Scene, Voiceover
+from v3core.voiceover import (
+    captions,
+    fit_note,
+    fit_notes,
+    fitted_duration,
+    scene_cues,
+    scene_warnings,
+    script_warnings,
+    storyboard_captions,
+    word_count,
+)
 
 WORDS = st.lists(st.sampled_from(["grip", "rock", "rain", "shoe", "run", "now"]), min_size=1, max_size=80)
 
@@ -71,3 +83,25 @@ def test_long_scripts_split_into_short_ordered_cues_covering_every_word(
 
 def test_an_empty_script_has_no_caption() -> None:
     assert scene_cues(0, 5, "   ", None) == []
+
+
+def _scene(number: int, duration: float, script: str, voiceover: Voiceover | None = None) -> Scene:
+    at = datetime(2026, 12, 2, tzinfo=UTC)
+    return Scene(f"s{number}", "j", number, duration, "d", script, "wide", "cut", at, at, voiceover=voiceover)
+
+
+def test_a_spoken_scene_reports_its_lengthening_and_its_captions_follow_the_voice() -> None:
+    long = " ".join(["word"] * 20)
+    planned = _scene(2, 4.0, long)
+    assert script_warnings(long, 4.0)
+    assert scene_warnings(planned) == script_warnings(long, 4.0)
+    spoken = _scene(2, 5.65, long, Voiceover(0.15, 5.25, 4.0))
+    assert scene_warnings(spoken) == (), "the real voice fits: the estimate no longer applies"
+    assert fit_note(spoken) == "scene 2 lengthened from 4.0 s to 5.7 s to fit its voiceover (5.2 s of speech)"
+    first = _scene(1, 3.0, "Hello there.", Voiceover(0.15, 1.0, 3.0))
+    assert fit_note(first) is None
+    assert fit_notes([spoken, first]) == [fit_note(spoken)]
+    cues = storyboard_captions([spoken, first])
+    assert [(c.start, c.end) for c in cues[:1]] == [(0.15, 1.15)]
+    assert cues[1].start == 3.15
+    assert abs(cues[-1].end - (3.15 + 5.25)) < 1e-9

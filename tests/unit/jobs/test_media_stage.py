@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.jobs.media_world import MediaWorld, until
-from v3core.errors import ContentRefused, RateLimited
+from v3core.errors import ContentRefused, RateLimited, StaleVersion
 from v3core.model import AssetType, BrandGuidelines, JobStatus
 from v3core.testing.media_fakes import failing
 
@@ -141,6 +141,7 @@ async def test_regenerating_one_scene_makes_one_image_call(world: MediaWorld) ->
     after = {s.number: s.preview_asset_id for s in await world.scenes(job_id)}
     assert world.image.calls == SCENES + 1
     assert [n for n in after if after[n] != before[n]] == [3]
+    assert after[3] is not None, "the regenerated scene has its new frame"
     prompts = [r.prompt for r in world.image.requests]
     assert all("make it an aerial shot" not in p and "Take 2" not in p for p in prompts)
 
@@ -255,3 +256,28 @@ async def test_a_content_refusal_fails_the_job_at_once_naming_the_scene(world: M
     assert "scene 4" in job.error.message
     assert "content_refused" in job.error.message
     assert world.video.behaviour.started == SCENES
+
+
+async def test_an_edit_that_lands_while_a_frame_is_drawn_makes_the_slower_edit_a_conflict(
+    world: MediaWorld,
+) -> None:
+    """SPEC §4: no lost update. Drawing the new frame happens outside the transaction; an edit
+    saved meanwhile wins and the slower one is refused (409) naming both versions."""
+    job_id = await world.ready_job()
+    before = (await world.scenes(job_id))[1]
+    world.image.behaviour.gate = gate = asyncio.Event()
+    slow = asyncio.create_task(world.edit_scene(job_id, 2, description="A lighthouse at dawn"))
+    await until(lambda: world.image.behaviour.started == SCENES + 1)
+    world.image.behaviour.gate = None
+    await world.edit_scene(job_id, 2, script="Faster words")
+    gate.set()
+    with pytest.raises(StaleVersion) as caught:
+        await slow
+    assert (caught.value.expected, caught.value.actual) == (before.version, before.version + 1)
+    assert f"scene {before.id!r}" in str(caught.value)
+    after = (await world.scenes(job_id))[1]
+    assert (after.description, after.script, after.version) == (
+        before.description,
+        "Faster words",
+        before.version + 1,
+    )

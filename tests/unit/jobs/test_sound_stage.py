@@ -10,8 +10,8 @@ import pytest
 
 from tests.unit.jobs.media_world import MediaWorld
 from v3core.errors import UpstreamError
-from v3core.model import JobStatus
-from v3core.voiceover import LEAD_IN_SECONDS, TAIL_SECONDS
+from v3core.model import JobStatus, Voiceover
+from v3core.voiceover import LEAD_IN_SECONDS, TAIL_SECONDS, fit_note, fit_notes, storyboard_captions
 
 
 def left(path: str) -> bool:
@@ -114,6 +114,7 @@ async def test_a_voice_failure_fails_the_job_at_media_generation_and_removes_wha
     assert job.error is not None
     assert (job.error.code, job.error.step) == ("media_generation_failed", "media_generation")
     assert "voice server closed the socket" in job.error.message
+    assert "scene 2" in job.error.message, "the message names the scene whose voice failed"
     assert world.speech.staged
     assert not [f.path for f in world.speech.staged if left(f.path)]
 
@@ -152,3 +153,44 @@ async def test_a_job_cancelled_while_its_voices_are_made_is_not_rendered_and_kee
     assert world.speech.calls == 1  # no further paid call once the job is cancelled
     assert world.music.requests == []
     assert not [f.path for f in world.speech.staged if left(f.path)]
+
+
+async def test_the_fitted_lengths_and_voices_are_stored_on_the_scenes_and_time_the_captions(
+    world: MediaWorld,
+) -> None:
+    world.speech.seconds_per_word = 1.0  # every scene is too short for its voice
+    job_id = await world.ready_job(generate_audio=True)
+    planned = {s.number: s.duration for s in await world.scenes(job_id)}
+    await world.action(job_id, "approve")
+    await world.tasks.run_all()
+
+    stored = sorted(await world.scenes(job_id), key=lambda s: s.number)
+    request = world.renderer.requests[-1]
+    assert [s.duration for s in stored] == [s.duration for s in request.scenes]
+    for scene in stored:
+        voice = world.speech.length(scene.script.strip())
+        before = planned[scene.number]
+        assert scene.voiceover == Voiceover(LEAD_IN_SECONDS, voice, before)
+        assert scene.duration == pytest.approx(max(before, LEAD_IN_SECONDS + voice + TAIL_SECONDS))
+        expected = (
+            f"scene {scene.number} lengthened from {before:.1f} s to {scene.duration:.1f} s to fit its "
+            f"voiceover ({voice:.1f} s of speech)"
+        )
+        assert fit_note(scene) == (expected if scene.duration > before else None)
+    assert fit_notes(stored), "the slow voice lengthened a scene"
+    assert request.captions == tuple(storyboard_captions(stored)), "the video burns in what the VTT serves"
+    first = request.captions[0]
+    assert first.start == pytest.approx(LEAD_IN_SECONDS)
+    assert first.end == pytest.approx(LEAD_IN_SECONDS + stored[0].voiceover.seconds)  # type: ignore[union-attr]
+
+
+async def test_a_silent_render_leaves_the_planned_lengths_and_no_voiceover(world: MediaWorld) -> None:
+    job_id = await render(world, generate_audio=False)
+
+    stored = await world.scenes(job_id)
+    assert all(s.voiceover is None for s in stored)
+    assert fit_notes(stored) == []
+    request = world.renderer.requests[-1]
+    assert [s.duration for s in request.scenes] == [
+        s.duration for s in sorted(stored, key=lambda s: s.number)
+    ]

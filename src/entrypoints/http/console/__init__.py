@@ -47,6 +47,6 @@ def console_router() -> Router:
 
 def console_templates() -> TemplateConfig:  # type: ignore[type-arg]
     """Jinja templates of the console."""
-    from litestar.contrib.jinja import JinjaTemplateEngine
+    from litestar.plugins.jinja import JinjaTemplateEngine
 
     return TemplateConfig(directory=HERE / "templates", engine=JinjaTemplateEngine)

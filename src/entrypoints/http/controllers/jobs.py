@@ -50,7 +50,7 @@ from v3core.services.jobs import (
     ListJobAssets,
     WaitForStoryboard,
 )
-from v3core.voiceover import captions
+from v3core.voiceover import storyboard_captions
 
 AnyRequest = Request[Any, Any, Any]
 MAX_WAIT_SECONDS = 60.0
@@ -279,10 +279,12 @@ class JobController(Controller):
     @get(
         "/{job_id:str}/captions.vtt",
         operation_id="getJobCaptions",
-        summary="The scripts timed to the scenes, as WebVTT (once the video is rendered)",
+        summary="The scripts timed to the voice, as WebVTT (once the video is rendered)",
         description="One cue per scene script (a long script is split into cues of at most 12 "
-        "words), each inside its scene's time span; cue text is escaped. 404 until the job has "
-        "a rendered video (`videoAssetId`), and for another tenant's job.",
+        "words). A spoken scene's cues run from its voice's start to its end (the scene's "
+        "`voiceover`); a silent scene's span the scene. Every cue stays inside its scene's time "
+        "span, and the same cues are burned into the video. Cue text is escaped. 404 until the "
+        "job has a rendered video (`videoAssetId`), and for another tenant's job.",
         media_type="text/vtt",
     )
     async def captions_vtt(
@@ -291,9 +293,7 @@ class JobController(Controller):
         view = await job_reads.view(owner_id(request), job_id)
         if view.job.video_asset_id is None:
             raise NotFound("captions of job", job_id)
-        scenes = sorted(view.scenes, key=lambda s: s.number)
-        cues = captions([s.duration for s in scenes], [s.script for s in scenes], [None] * len(scenes))
-        return Response(webvtt_text(cues), media_type="text/vtt")
+        return Response(webvtt_text(storyboard_captions(view.scenes)), media_type="text/vtt")
 
     @head(
         "/{job_id:str}/video",

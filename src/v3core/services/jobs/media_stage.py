@@ -29,14 +29,14 @@ class SceneMediaFailed(DomainError):
     code = "media_generation_failed"
 
     def __init__(self, failures: Sequence[tuple[int, BaseException]]) -> None:
-        parts = [
-            f"scene {number}: {_reason(error)}" for number, error in sorted(failures, key=lambda f: f[0])
-        ]
+        ordered = sorted(failures, key=lambda f: f[0])
+        parts = [f"scene {number}: {media_failure_reason(error)}" for number, error in ordered]
         super().__init__("media generation failed for " + "; ".join(parts))
         self.scene_numbers = tuple(sorted(number for number, _ in failures))
 
 
-def _reason(error: BaseException) -> str:
+def media_failure_reason(error: BaseException) -> str:
+    """Why a generation call failed, in words (a domain error keeps its code)."""
     if isinstance(error, DomainError):
         return f"{error.message} ({error.code})"
     return f"{type(error).__name__}: {error}"

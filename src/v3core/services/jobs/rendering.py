@@ -7,18 +7,19 @@ from collections.abc import Sequence
 import attrs
 
 from v3core.costs import PriceTable, render_cost
-from v3core.errors import DomainError, StorageUnavailable
+from v3core.errors import DomainError, StaleVersion, StorageUnavailable
 from v3core.lifecycle import FailedStep, JobAction
 from v3core.media.budget import check_budget
 from v3core.model import Asset, AssetType, BrandGuidelines, Job, JobStatus, Scene
 from v3core.ports.renderer import RenderAsset, RenderCancelled, Renderer, RenderRequest, RenderScene
-from v3core.ports.storage import UnitOfWorkFactory
+from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
 from v3core.services.jobs.common import fail_job, move, progress
 from v3core.services.jobs.media import update_job
 from v3core.services.jobs.media_stage import MediaStage, StageCancelled
 from v3core.services.jobs.ports import VideoArchive
 from v3core.services.jobs.sound_stage import SoundStage, SoundStopped, Soundtrack
+from v3core.voiceover import captions, planned_duration
 
 _VISUAL_TYPES = (AssetType.IMAGE, AssetType.VIDEO)
 
@@ -26,7 +27,10 @@ _VISUAL_TYPES = (AssetType.IMAGE, AssetType.VIDEO)
 def render_request(
     job: Job, scenes: Sequence[Scene], assets: Sequence[Asset], colors: tuple[str, ...]
 ) -> RenderRequest:
-    """What the renderer needs: scenes in order, each with its first image or video asset."""
+    """What the renderer needs: scenes in order, each with its first image or video asset.
+
+    Scenes last as planned: a length an earlier render gave a scene for its voice is fitted
+    again by the soundtrack (``SoundStage``), so a re-render without a voice restores it."""
     by_id = {a.id: a for a in assets if a.type in _VISUAL_TYPES}
 
     def visual(scene: Scene) -> RenderAsset | None:
@@ -41,7 +45,7 @@ def render_request(
         scenes=tuple(
             RenderScene(
                 number=s.number,
-                duration=s.duration,
+                duration=planned_duration(s),
                 description=s.description,
                 script=s.script,
                 shot_type=s.shot_type,
@@ -78,7 +82,9 @@ class RenderVideo:
     Stages (``progress.stage``): ``generating_media`` (when a generator is wired: the missing
     scene footage, see ``MediaStage``, then the voiceover and music bed, see ``SoundStage``),
     ``composing`` (scenes drawn) and ``encoding``. The soundtrack's costs are charged as
-    ``speech`` and ``music``; its staged files are removed once the render is over.
+    ``speech`` and ``music``; its staged files are removed once the render is over. The scenes
+    are stored as rendered: the duration a voice needed and the ``voiceover`` that timed the
+    captions, so the job, its video and its ``captions.vtt`` tell the same story.
     """
 
     uow: UnitOfWorkFactory
@@ -115,9 +121,8 @@ class RenderVideo:
             )
             return
         try:
-            if any(sound.costs.values()):
-                await self._charge(job_id, sound.costs)
-            await self._render(job_id, sound.request)
+            if await self._record(job_id, sound):
+                await self._render(job_id, with_captions(sound))
         finally:
             if self.sound is not None:
                 await self.sound.discard(sound)
@@ -131,14 +136,43 @@ class RenderVideo:
 
         return await self.sound.run(job, request, report)
 
-    async def _charge(self, job_id: str, costs: dict[str, float]) -> None:
-        def change(job: Job) -> bool:
-            for step, amount in costs.items():
-                if amount > 0:
-                    job.cost.charge(step, amount)
-            return True
+    async def _record(self, job_id: str, sound: Soundtrack) -> bool:
+        """Charge the soundtrack and store each scene as it will be rendered, in one transaction;
+        False when the job left video_processing meanwhile."""
+        for attempt in range(_RECORD_ATTEMPTS):
+            try:
+                async with self.uow() as uow:
+                    job = await uow.jobs.get_any(job_id)
+                    if job is None or job.status != JobStatus.VIDEO_PROCESSING:
+                        return False
+                    for step, amount in sound.costs.items():
+                        if amount > 0:
+                            job.cost.charge(step, amount)
+                    job.updated_at = self.clock.now()
+                    await uow.jobs.update(job)
+                    await self._fit_scenes(uow, job_id, sound)
+                    await uow.commit()
+                    return True
+            except StaleVersion:
+                if attempt == _RECORD_ATTEMPTS - 1:
+                    raise
+        return False
 
-        await update_job(self.uow, self.clock, job_id, change)
+    async def _fit_scenes(self, uow: UnitOfWork, job_id: str, sound: Soundtrack) -> None:
+        durations = {s.number: s.duration for s in sound.request.scenes}
+        for scene in await uow.scenes.list_for_job(job_id):
+            duration = durations.get(scene.number, scene.duration)
+            voice = sound.voiceovers.get(scene.number)
+            if scene.duration == duration and scene.voiceover == voice:
+                continue
+            fitted = attrs.evolve(
+                scene,
+                duration=duration,
+                voiceover=voice,
+                version=scene.version + 1,
+                updated_at=self.clock.now(),
+            )
+            await uow.scenes.update(fitted, expected_version=scene.version)
 
     async def _render(self, job_id: str, request: RenderRequest) -> None:
         state = {"cancelled": False}
@@ -249,6 +283,20 @@ class RenderVideo:
             return True
 
         return await update_job(self.uow, self.clock, job_id, change)
+
+
+_RECORD_ATTEMPTS = 20
+
+
+def with_captions(sound: Soundtrack) -> RenderRequest:
+    """The request with its captions: each script timed to its voice, else to its scene."""
+    scenes = sound.request.scenes
+    cues = captions(
+        [s.duration for s in scenes],
+        [s.script for s in scenes],
+        [v.seconds if (v := sound.voiceovers.get(s.number)) else None for s in scenes],
+    )
+    return attrs.evolve(sound.request, captions=tuple(cues))
 
 
 class _Stopped(Exception):

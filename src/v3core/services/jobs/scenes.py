@@ -22,6 +22,7 @@ from v3core.planning import (
 from v3core.ports.planner import PlanMode, PlanRequest, ScenePlanner
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock
+from v3core.services.clients import load_client
 from v3core.services.jobs.ai import plan_with_repair
 from v3core.services.jobs.common import add_costs, load_job, load_scene, plan_assets, to_draft
 from v3core.services.jobs.frames import StoryboardFrames
@@ -63,13 +64,20 @@ class EditSceneCommand:
     expected_version: int | None = None
 
 
-def _text(changes: Mapping[str, Any], key: str, allow_empty: bool) -> str:
+def _text(changes: Mapping[str, Any], key: str) -> str:
+    """The string sent for ``key``, stripped (may be empty)."""
     value = changes[key]
     if not isinstance(value, str):
         raise ValidationFailed.at((key,), "Input should be a string", "string_type")
-    if not allow_empty and not value.strip():
-        raise ValidationFailed.at((key,), "String should not be empty", "string_too_short")
     return value.strip()
+
+
+def _filled(changes: Mapping[str, Any], key: str) -> str:
+    """The string sent for ``key``, stripped; refused when blank."""
+    value = _text(changes, key)
+    if not value:
+        raise ValidationFailed.at((key,), "String should not be empty", "string_too_short")
+    return value
 
 
 def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any]:
@@ -85,13 +93,13 @@ def _edited(scene: Scene, changes: Mapping[str, Any], job: Job) -> dict[str, Any
             raise ValidationFailed.at(("duration",), message, "range")
         updates["duration"] = round(float(value), 2)
     if "description" in changes:
-        updates["description"] = _text(changes, "description", allow_empty=False)
+        updates["description"] = _filled(changes, "description")
     if "script" in changes:
-        updates["script"] = _text(changes, "script", allow_empty=True)
+        updates["script"] = _text(changes, "script")
     if "shotType" in changes:
-        updates["shot_type"] = normalise_shot_type(_text(changes, "shotType", allow_empty=False))
+        updates["shot_type"] = normalise_shot_type(_filled(changes, "shotType"))
     if "transition" in changes:
-        updates["transition"] = normalise_transition(_text(changes, "transition", allow_empty=False))
+        updates["transition"] = normalise_transition(_filled(changes, "transition"))
     if "assets" in changes:
         updates["asset_ids"] = _asset_ids(changes["assets"], job)
     if "metadata" in changes:
@@ -127,8 +135,9 @@ def _visual_change(scene: Scene, updates: Mapping[str, Any]) -> bool:
 
 
 async def _brand(uow: UnitOfWork, job: Job) -> BrandGuidelines:
-    client = await uow.clients.get(job.owner_id, job.client_id)
-    return client.brand_guidelines if client else BrandGuidelines()
+    """The guidelines of the job's client (which exists while the job does: deleting a client
+    with jobs is refused or cascades to them)."""
+    return (await load_client(uow, job.owner_id, job.client_id)).brand_guidelines
 
 
 @attrs.frozen
@@ -224,15 +233,15 @@ class RegenerateScene:
             scene = await load_scene(uow, job, command.scene_ref)
             scenes = await uow.scenes.list_for_job(job.id)
             assets = plan_assets(job, await uow.assets.get_many(job.owner_id, job.asset_ids))
-            client = await uow.clients.get(job.owner_id, job.client_id)
-        brand = client.brand_guidelines if client else BrandGuidelines()
+            client = await load_client(uow, job.owner_id, job.client_id)
+        brand = client.brand_guidelines
         constraints = validate_constraints(command.constraints, assets)
         current = tuple(to_draft(s) for s in scenes)
         request = PlanRequest(
             brief=job.brief,
             rules=self.rules,
             mode=PlanMode.SCENE,
-            client_name=client.name if client else "",
+            client_name=client.name,
             brand=brand,
             assets=assets,
             feedback=command.feedback,

@@ -3,14 +3,18 @@
 Hypothesis drives jobs (version-checked updates, deletes, paged and filtered lists,
 stats), scenes (ordering, version checks, replace_all) and blob reference counts, each
 step committed or abandoned at random; after every step the backend must agree with
-the model. The SQL backends run on an event loop of their own (the machine is sync).
+the model. The machine is synchronous: it runs in a worker thread and hands each unit of
+work to the test's event loop, so the units of work the subclass's ``uow_factory`` fixture
+makes are used on the loop they were made for.
+
+``StorageModelContract.storage_model_settings`` sizes the run (override it in a subclass).
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -26,13 +30,11 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from adapters.sqlalchemy import SqlAlchemyUnitOfWork
-from tests.contract.builders import T0, a_client, a_job, a_scene, a_user
-from tests.contract.conftest import dispose, sql_engine
 from v3core.errors import StaleVersion
 from v3core.model import JobCost, JobStatus
 from v3core.ports.storage import PageRequest, UnitOfWork, UnitOfWorkFactory
+from v3core.testing.builders import T0, a_client, a_job, a_scene, a_user
+from v3core.testing.contracts._loop import in_a_thread, on_loop
 
 T = TypeVar("T")
 ID_PARTS = st.text(alphabet="aAzZ09-_.", min_size=1, max_size=3)
@@ -247,30 +249,18 @@ class StorageMachine(RuleBasedStateMachine):
         assert blobs == self.blobs
 
 
-@pytest.fixture
-def harness(backend: str, database_url: str | None) -> Iterator[Harness]:
-    """Units of work of the backend, run on a private event loop (never made the current one)."""
-    loop = asyncio.new_event_loop()
-    if database_url is None:
-        yield Harness(InMemoryUnitOfWork.factory(InMemoryStore()), loop.run_until_complete)
-        loop.close()
-        return
-    engine = sql_engine(backend, database_url)
-    try:
-        yield Harness(SqlAlchemyUnitOfWork.factory(engine), loop.run_until_complete)
-    finally:
-        loop.run_until_complete(dispose(engine))
-        loop.close()
+class StorageModelContract:
+    """The storage agrees with a plain-Python model after every random step (needs ``uow_factory``)."""
 
-
-def test_the_store_behaves_like_the_model(harness: Harness) -> None:
-    machine = type("Machine", (StorageMachine,), {"harness": harness})
-    run_state_machine_as_test(
-        machine,
-        settings=settings(
-            max_examples=25,
-            stateful_step_count=12,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-        ),
+    storage_model_settings = settings(
+        max_examples=25,
+        stateful_step_count=12,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
+
+    @pytest.mark.asyncio
+    async def test_the_store_behaves_like_the_model(self, uow_factory: UnitOfWorkFactory) -> None:
+        harness = Harness(uow_factory, on_loop(asyncio.get_running_loop()))
+        machine = type("Machine", (StorageMachine,), {"harness": harness})
+        await in_a_thread(lambda: run_state_machine_as_test(machine, settings=self.storage_model_settings))

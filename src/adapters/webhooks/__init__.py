@@ -1,0 +1,1 @@
+"""Webhook adapters: Standard Webhooks signing and the guarded outbound request."""

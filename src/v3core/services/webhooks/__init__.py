@@ -1,0 +1,30 @@
+"""Webhook use cases: endpoints, dispatch of job events, delivery attempts, recovery."""
+
+from v3core.services.webhooks.delivery import DeliverWebhook
+from v3core.services.webhooks.dispatch import ResumeWebhookDeliveries, WebhookDispatcher
+from v3core.services.webhooks.endpoints import (
+    CreateWebhook,
+    CreateWebhookCommand,
+    DeleteWebhook,
+    GetWebhook,
+    IssuedWebhook,
+    ListWebhookDeliveries,
+    ListWebhooks,
+    RedeliverWebhook,
+    RotateWebhookSecret,
+)
+
+__all__ = [
+    "CreateWebhook",
+    "CreateWebhookCommand",
+    "DeleteWebhook",
+    "DeliverWebhook",
+    "GetWebhook",
+    "IssuedWebhook",
+    "ListWebhookDeliveries",
+    "ListWebhooks",
+    "RedeliverWebhook",
+    "ResumeWebhookDeliveries",
+    "RotateWebhookSecret",
+    "WebhookDispatcher",
+]
