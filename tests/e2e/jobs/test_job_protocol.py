@@ -88,6 +88,9 @@ async def test_a_reconnect_with_last_event_id_continues_without_gap_or_repeat(st
     assert whole[:cut] + sse_events(resumed.text) == whole
     assert at_end.status_code == 200
     assert sse_events(at_end.text) == [], "nothing is left after the terminal event: the stream ends"
+    beyond = await staged.client.get(url, headers={**staged.headers, "Last-Event-ID": "99999999999"})
+    assert beyond.status_code == 200
+    assert sse_events(beyond.text) == []
 
 
 async def test_prefer_wait_answers_201_with_the_storyboard_and_says_how_long_it_waited(

@@ -55,6 +55,9 @@ from v3core.voiceover import storyboard_captions
 AnyRequest = Request[Any, Any, Any]
 MAX_WAIT_SECONDS = 60.0
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
+MAX_SEQ = 2**31 - 1
+"""The largest sequence number a log holds (a 32-bit column); a larger ``Last-Event-ID`` means
+"after everything"."""
 _SEQ = re.compile(r"\s*(\d{1,18})\s*")
 
 
@@ -68,7 +71,7 @@ def last_seen(last_event_id: str | None) -> int:
     """The sequence number a reconnecting client saw last (``Last-Event-ID``; 0 when absent or
     not a number, so the stream starts from the first event)."""
     match = _SEQ.fullmatch(last_event_id or "")
-    return int(match.group(1)) if match else 0
+    return min(int(match.group(1)), MAX_SEQ) if match else 0
 
 
 async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[ServerSentEventMessage]:
