@@ -26,6 +26,7 @@ BENCHMARKS = {
     "outage": ["bench_outage.py"],
     "thumbnails": ["bench_thumbnails.py"],
     "logins": ["bench_logins.py", "--runs", "1"],
+    "events": ["bench_events.py"],
     "webhooks": ["bench_webhooks.py"],
 }
 

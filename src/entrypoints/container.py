@@ -23,6 +23,7 @@ from adapters.system import SystemUtcClock, Uuid4Generator
 from adapters.video_archive import IngestingVideoArchive
 from adapters.webhooks.signing import StandardWebhooksSigner
 from entrypoints import assets as asset_wiring
+from entrypoints import events as event_wiring
 from entrypoints import jobs as job_wiring
 from entrypoints import log_redaction
 from entrypoints import media as media_wiring
@@ -31,6 +32,7 @@ from entrypoints import webhooks as webhook_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
+from v3core.ports.events import JobEvents
 from v3core.services import accounts, campaigns, clients, jobs, webhooks
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
@@ -57,9 +59,9 @@ def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
     )
 
 
-def _storage(settings: Settings) -> Storage:
+def _storage(settings: Settings, wakeups: JobEvents) -> Storage:
     settings.ensure_database_directory()
-    return open_storage(settings.database_url)
+    return open_storage(settings.database_url, wakeups)
 
 
 async def _close_storage(storage: Storage) -> None:
@@ -103,7 +105,15 @@ class Container(containers.DeclarativeContainer):
         secret=providers.Callable(_jwt_secret, settings),
         lifetime=providers.Callable(_jwt_lifetime, settings),
     )
-    storage = providers.Singleton(closing, teardown, providers.Factory(_storage, settings), _close_storage)
+    job_events = providers.Singleton(
+        closing,
+        teardown,
+        providers.Factory(event_wiring.make_job_events, settings),
+        event_wiring.close_job_events,
+    )
+    storage = providers.Singleton(
+        closing, teardown, providers.Factory(_storage, settings, job_events), _close_storage
+    )
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
 
     # accounts
@@ -287,6 +297,14 @@ class Container(containers.DeclarativeContainer):
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)
     list_job_assets = providers.Singleton(jobs.ListJobAssets, uow_factory)
+    job_history = providers.Singleton(jobs.JobHistory, uow_factory)
+    follow_job_events = providers.Singleton(
+        jobs.FollowJobEvents,
+        uow_factory,
+        job_events,
+        providers.Callable(lambda s: s.sse_keepalive_seconds, settings),
+    )
+    wait_for_storyboard = providers.Singleton(jobs.WaitForStoryboard, get_job, job_events)
     regenerate_scene = providers.Singleton(
         jobs.RegenerateScene, uow_factory, clock, planner, planning_rules, prices, scene_media
     )

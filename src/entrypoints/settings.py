@@ -34,6 +34,14 @@ class TaskRunnerKind(StrEnum):
     PROCRASTINATE = "procrastinate"
 
 
+class JobEventsKind(StrEnum):
+    """How readers of job events are woken: ``auto`` is ``postgres`` on PostgreSQL, else ``inprocess``."""
+
+    AUTO = "auto"
+    INPROCESS = "inprocess"
+    POSTGRES = "postgres"
+
+
 class ImageProvider(StrEnum):
     """Who draws still images (``local``: nothing is generated; the renderer draws offline)."""
 
@@ -168,6 +176,11 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=64, ge=1, le=256)
     """Planning tasks at once per process; they wait on the AI, so 100 jobs need few 1 s waves."""
     task_runner: TaskRunnerKind = TaskRunnerKind.INPROCESS
+    job_events: JobEventsKind = JobEventsKind.AUTO
+    """``JOB_EVENTS``: wake-ups of SSE readers and ``Prefer: wait`` after a commit; ``postgres``
+    (LISTEN/NOTIFY) wakes readers in every process on the database."""
+    sse_keepalive_seconds: float = Field(default=15.0, gt=0, le=300)
+    """``SSE_KEEPALIVE_SECONDS``: a comment line on an idle event stream this often."""
     enable_bench_route: bool = False
 
     @field_validator("blob_storage_type", mode="before")
@@ -296,6 +309,24 @@ class Settings(BaseSettings):
     @classmethod
     def _task_runner_is_case_insensitive(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("job_events", mode="before")
+    @classmethod
+    def _job_events_is_case_insensitive(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _listen_notify_needs_postgresql(self) -> Settings:
+        if self.job_events == JobEventsKind.POSTGRES and not self.is_postgresql:
+            raise ValueError("JOB_EVENTS=postgres needs a PostgreSQL DATABASE_URL (postgresql://...)")
+        return self
+
+    @property
+    def wakes_across_processes(self) -> bool:
+        """Whether job event wake-ups go through PostgreSQL LISTEN/NOTIFY."""
+        if self.job_events == JobEventsKind.AUTO:
+            return self.is_postgresql
+        return self.job_events == JobEventsKind.POSTGRES
 
     @model_validator(mode="after")
     def _queue_engine_needs_postgresql(self) -> Settings:

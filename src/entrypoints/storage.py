@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import open_database
 from adapters.sqlalchemy.revision import database_at_head
+from v3core.ports.events import JobEvents
 from v3core.ports.storage import UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -37,25 +38,27 @@ class Storage:
     """The SQLAlchemy engine (``None`` in memory), for adapters sharing the database (blobs)."""
 
 
-def memory_storage(store: InMemoryStore | None = None) -> Storage:
+def memory_storage(store: InMemoryStore | None = None, wakeups: JobEvents | None = None) -> Storage:
     """Storage in process memory; every unit of work shares ``store``."""
-    return Storage(InMemoryUnitOfWork.factory(store or InMemoryStore()))
+    return Storage(InMemoryUnitOfWork.factory(store or InMemoryStore(), wakeups))
 
 
-def open_storage(database_url: str) -> Storage:
-    """The storage ``database_url`` names (no connection is opened until first use)."""
+def open_storage(database_url: str, wakeups: JobEvents | None = None) -> Storage:
+    """The storage ``database_url`` names (no connection is opened until first use); commits
+    that append job events wake their readers through ``wakeups``."""
     if database_url.startswith(MEMORY_URL):
-        return memory_storage()
-    return sqlalchemy_storage(database_url)
+        return memory_storage(wakeups=wakeups)
+    return sqlalchemy_storage(database_url, wakeups)
 
 
-def sqlalchemy_storage(database_url: str) -> Storage:
+def sqlalchemy_storage(database_url: str, wakeups: JobEvents | None = None) -> Storage:
     """SQLite or PostgreSQL through the SQLAlchemy adapters (the schema must be migrated).
 
     SQLite units of work run inline on the event-loop thread (no driver thread hop per
     statement); the async engine serves the adapters sharing the database and ``/ready``.
     """
     database = open_database(database_url)
+    database.wakeups = wakeups
     return Storage(database.uow_factory, database.check, database.dispose, database.engine)
 
 

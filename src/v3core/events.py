@@ -23,6 +23,17 @@ JOB_STORYBOARD_READY: Final = "job.storyboard_ready"
 JOB_COMPLETED: Final = "job.completed"
 JOB_FAILED: Final = "job.failed"
 JOB_CANCELLED: Final = "job.cancelled"
+JOB_UPDATED: Final = "job.updated"
+"""Any other change a reader can see (assets attached, the video stored without a status change)."""
+
+STATUS_EVENT_TYPES: Final = {
+    "storyboard_ready": JOB_STORYBOARD_READY,
+    "completed": JOB_COMPLETED,
+    "failed": JOB_FAILED,
+    "cancelled": JOB_CANCELLED,
+}
+"""A change into one of these statuses is the event of that name (the one webhooks subscribe
+to) rather than ``job.status_changed``."""
 
 WEBHOOK_EVENT_TYPES: Final = (JOB_STORYBOARD_READY, JOB_COMPLETED, JOB_FAILED, JOB_CANCELLED)
 """The event types a webhook endpoint may subscribe to (SPEC §11), besides the wildcard."""

@@ -165,6 +165,20 @@ class Tables:
         self.expected: dict[tuple[str, str], int] = {}
         self.blob_delta: dict[str, int] = {}
         self.blob_new: dict[str, tuple[int, str]] = {}
+        self.store = store
+        self.new_events: list[tuple[str, str, dict[str, Any], datetime]] = []
+        """Events appended by this unit of work; numbered at commit, after the rows they describe
+        (as SQL numbers them in commit order: a concurrent writer waits for the row lock)."""
+
+    def apply_events(self) -> None:
+        for job_id, kind, data, at in self.new_events:
+            job = self.store.jobs.get(job_id)
+            if job is None:
+                continue  # deleted in the same unit of work: its log went with it
+            log = self.store.job_events.setdefault(job_id, [])
+            log.append(JobEvent(job_id, job.owner_id, len(log) + 1, kind, data, at))
+        for job_id in [j for j in self.store.job_events if j not in self.store.jobs]:
+            del self.store.job_events[job_id]
 
     def apply_blob_deltas(self) -> None:
         refs = self.blob_refs.base
@@ -186,6 +200,7 @@ class Tables:
         self.expected.clear()
         self.blob_delta.clear()
         self.blob_new.clear()
+        self.new_events.clear()
 
     def all(self) -> tuple[View[Any], ...]:
         return (

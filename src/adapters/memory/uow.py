@@ -8,6 +8,7 @@ from typing import Self
 
 from adapters.memory.accounts import InMemoryApiKeyRepository, InMemoryUserRepository
 from adapters.memory.assets import InMemoryAssetRepository, InMemoryBlobRefRepository
+from adapters.memory.events import InMemoryJobEventRepository
 from adapters.memory.jobs import InMemoryJobRepository, InMemorySceneRepository
 from adapters.memory.state import (
     InMemoryStore,
@@ -15,21 +16,30 @@ from adapters.memory.state import (
 )
 from adapters.memory.tenants import InMemoryCampaignRepository, InMemoryClientRepository
 from adapters.memory.webhooks import InMemoryWebhookDeliveryRepository, InMemoryWebhookRepository
+from adapters.system import SystemUtcClock
 from v3core.errors import StaleVersion
+from v3core.journal import Journal
+from v3core.ports.events import JobEvents
 from v3core.ports.storage import UnitOfWork
+from v3core.ports.system import Clock
+
+_CLOCK = SystemUtcClock()
 
 
 class InMemoryUnitOfWork(UnitOfWork):
     """A unit of work over an ``InMemoryStore``: commit applies, leaving without commit discards."""
 
-    def __init__(self, store: InMemoryStore) -> None:
+    def __init__(self, store: InMemoryStore, wakeups: JobEvents | None = None, clock: Clock = _CLOCK) -> None:
         self.store = store
+        self._wakeups = wakeups
+        self._clock = clock
         self._begin()
 
     @classmethod
-    def factory(cls, store: InMemoryStore) -> Callable[[], UnitOfWork]:
-        """A ``UnitOfWorkFactory`` making units of work over ``store``."""
-        return lambda: cls(store)
+    def factory(cls, store: InMemoryStore, wakeups: JobEvents | None = None) -> Callable[[], UnitOfWork]:
+        """A ``UnitOfWorkFactory`` making units of work over ``store``; each commit that appended
+        job events wakes their readers through ``wakeups``."""
+        return lambda: cls(store, wakeups)
 
     def _begin(self) -> None:
         self._tables = Tables(self.store)
@@ -39,8 +49,11 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.campaigns = InMemoryCampaignRepository(self._tables)
         self.assets = InMemoryAssetRepository(self._tables)
         self.blob_refs = InMemoryBlobRefRepository(self._tables)
-        self.jobs = InMemoryJobRepository(self._tables)
-        self.scenes = InMemorySceneRepository(self._tables)
+        self.job_events = InMemoryJobEventRepository(self._tables)
+        self._journal = Journal(self.job_events, self._clock, self._wakeups)
+        self.jobs, self.scenes = self._journal.wrap(
+            InMemoryJobRepository(self._tables), InMemorySceneRepository(self._tables)
+        )
         self.webhooks = InMemoryWebhookRepository(self._tables)
         self.webhook_deliveries = InMemoryWebhookDeliveryRepository(self._tables)
 
@@ -63,7 +76,10 @@ class InMemoryUnitOfWork(UnitOfWork):
         for view in self._tables.all():
             view.apply()
         self._tables.apply_blob_deltas()
+        self._tables.apply_events()
         self._tables.clear()
+        await self._journal.committed()
 
     async def rollback(self) -> None:
+        self._journal.discard()
         self._tables.clear()

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import ensure_sqlite_directory, make_engine, make_inline_sqlite_engine
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
+from v3core.ports.events import JobEvents
 from v3core.ports.storage import UnitOfWorkFactory
 
 
@@ -18,11 +19,13 @@ class SqlDatabase:
 
     engine: AsyncEngine
     inline: sa.Engine | None = None
+    wakeups: JobEvents | None = None
+    """Where committed job events are announced (none: the log is still written)."""
 
     @property
     def uow_factory(self) -> UnitOfWorkFactory:
         """Makes a fresh ``SqlAlchemyUnitOfWork`` per call."""
-        return SqlAlchemyUnitOfWork.factory(self.inline or self.engine)
+        return SqlAlchemyUnitOfWork.factory(self.inline or self.engine, self.wakeups)
 
     async def check(self) -> None:
         """Raises when the database cannot be reached."""

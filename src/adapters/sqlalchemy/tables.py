@@ -120,6 +120,9 @@ jobs = sa.Table(
     sa.Column("idempotency_key", sa.String(IDEMPOTENCY_KEY_MAX_LENGTH)),
     sa.Column("request_hash", sa.String(128)),
     sa.Column("version", sa.Integer, nullable=False),
+    # the sequence number of the job's last event: the next one takes it + 1 on this row,
+    # whose lock makes concurrent writers of one job take turns (decision 0170)
+    sa.Column("event_seq", sa.Integer, nullable=False, server_default="0"),
     *_times(),
     sa.Index(None, "owner_id", "created_at", "id"),
     sa.Index(None, "client_id", "created_at", "id"),

@@ -13,9 +13,16 @@ from adapters.sqlalchemy.accounts import SqlAlchemyApiKeyRepository, SqlAlchemyU
 from adapters.sqlalchemy.assets import SqlAlchemyAssetRepository, SqlAlchemyBlobRefRepository
 from adapters.sqlalchemy.base import AsyncTransaction, InlineSqliteTransaction, Transaction
 from adapters.sqlalchemy.clients import SqlAlchemyCampaignRepository, SqlAlchemyClientRepository
+from adapters.sqlalchemy.events import SqlAlchemyJobEventRepository
 from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRepository
 from adapters.sqlalchemy.webhooks import SqlAlchemyWebhookDeliveryRepository, SqlAlchemyWebhookRepository
+from adapters.system import SystemUtcClock
+from v3core.journal import Journal
+from v3core.ports.events import JobEvents
 from v3core.ports.storage import UnitOfWork
+from v3core.ports.system import Clock
+
+_CLOCK = SystemUtcClock()
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
@@ -27,7 +34,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     ``make_inline_sqlite_engine`` to run SQLite on the event-loop thread (much cheaper).
     """
 
-    def __init__(self, engine: AsyncEngine | sa.Engine) -> None:
+    def __init__(
+        self, engine: AsyncEngine | sa.Engine, wakeups: JobEvents | None = None, clock: Clock = _CLOCK
+    ) -> None:
         self._tx: Transaction = (
             AsyncTransaction(engine) if isinstance(engine, AsyncEngine) else InlineSqliteTransaction(engine)
         )
@@ -37,15 +46,21 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.campaigns = SqlAlchemyCampaignRepository(self._tx)
         self.assets = SqlAlchemyAssetRepository(self._tx)
         self.blob_refs = SqlAlchemyBlobRefRepository(self._tx)
-        self.jobs = SqlAlchemyJobRepository(self._tx)
-        self.scenes = SqlAlchemySceneRepository(self._tx)
+        self.job_events = SqlAlchemyJobEventRepository(self._tx)
+        self._journal = Journal(self.job_events, clock, wakeups)
+        self.jobs, self.scenes = self._journal.wrap(
+            SqlAlchemyJobRepository(self._tx), SqlAlchemySceneRepository(self._tx)
+        )
         self.webhooks = SqlAlchemyWebhookRepository(self._tx)
         self.webhook_deliveries = SqlAlchemyWebhookDeliveryRepository(self._tx)
 
     @classmethod
-    def factory(cls, engine: AsyncEngine | sa.Engine) -> Callable[[], UnitOfWork]:
-        """A ``UnitOfWorkFactory`` making units of work on ``engine``."""
-        return lambda: cls(engine)
+    def factory(
+        cls, engine: AsyncEngine | sa.Engine, wakeups: JobEvents | None = None
+    ) -> Callable[[], UnitOfWork]:
+        """A ``UnitOfWorkFactory`` making units of work on ``engine``; each commit that appended
+        job events wakes their readers through ``wakeups``."""
+        return lambda: cls(engine, wakeups)
 
     @property
     def connection(self) -> Any:
@@ -60,10 +75,13 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._journal.discard()
         await self._tx.close()  # closing rolls back what was not committed
 
     async def commit(self) -> None:
         await self._tx.commit()
+        await self._journal.committed()
 
     async def rollback(self) -> None:
+        self._journal.discard()
         await self._tx.rollback()

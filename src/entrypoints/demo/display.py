@@ -11,12 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from v3core.model import Job, JobStatus, Scene
-from v3core.services.jobs import GetJob, JobView
+from v3core.services.jobs import FollowJobEvents, GetJob, JobView, WaitForStoryboard
 
-POLL_SECONDS = 0.05
 PLANNING_TIMEOUT_SECONDS = 60.0
 RENDER_TIMEOUT_SECONDS = 300.0
-_PLANNING = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
 
 
 class DemoFailed(Exception):
@@ -37,39 +35,36 @@ class DemoFailed(Exception):
         return cls(job.id, job.status.value, f"the job ended {job.status.value}", step)
 
 
-async def wait_for_storyboard(get_job: GetJob, owner: str, job_id: str, console: Console) -> JobView:
-    """Poll until planning is over; the job in review (``DemoFailed`` when it failed or stalled)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + PLANNING_TIMEOUT_SECONDS
+async def wait_for_storyboard(wait: WaitForStoryboard, owner: str, job_id: str, console: Console) -> JobView:
+    """Until planning is over (woken by the job's events); the job in review (``DemoFailed``
+    when it failed or stalled)."""
     with console.status("Planning the storyboard..."):
-        while True:
-            view = await get_job.execute(owner, job_id)
-            if view.job.status not in _PLANNING:
-                break
-            if loop.time() > deadline:
-                raise DemoFailed(job_id, "timeout", "planning took too long", "storyboard_generation")
-            await asyncio.sleep(POLL_SECONDS)
+        view = await wait.execute(owner, job_id, PLANNING_TIMEOUT_SECONDS)
+    if view is None:
+        raise DemoFailed(job_id, "timeout", "planning took too long", "storyboard_generation")
     if view.job.status != JobStatus.STORYBOARD_READY:
         raise DemoFailed.of(view.job, "storyboard_generation")
     return view
 
 
-async def render_with_progress(get_job: GetJob, owner: str, job_id: str, console: Console) -> Job:
-    """Poll the rendering job, feeding its progress to a bar; the completed job or ``DemoFailed``."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + RENDER_TIMEOUT_SECONDS
+async def render_with_progress(
+    follow: FollowJobEvents, get_job: GetJob, owner: str, job_id: str, console: Console
+) -> Job:
+    """Follow the rendering job's events, feeding its progress to a bar; the completed job or
+    ``DemoFailed``."""
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as bar:
         task = bar.add_task("Rendering", total=100)
-        while True:
-            job = (await get_job.execute(owner, job_id)).job
-            done = 100 if job.status == JobStatus.COMPLETED else job.progress.percent
-            bar.update(task, completed=done, description=job.progress.message)
-            if job.status.is_terminal:
-                break
-            if loop.time() > deadline:
-                raise DemoFailed(job_id, "timeout", "rendering took too long", "video_rendering")
-            await asyncio.sleep(POLL_SECONDS)
+        try:
+            async with asyncio.timeout(RENDER_TIMEOUT_SECONDS):
+                async for event in follow.follow(owner, job_id):
+                    progress = None if event is None else event.data.get("progress")
+                    if event is not None and isinstance(progress, dict):
+                        done = 100 if event.data.get("status") == "completed" else progress["percent"]
+                        bar.update(task, completed=done, description=progress["message"])
+        except TimeoutError:
+            raise DemoFailed(job_id, "timeout", "rendering took too long", "video_rendering") from None
+    job = (await get_job.execute(owner, job_id)).job
     if job.status != JobStatus.COMPLETED:
         raise DemoFailed.of(job, "video_rendering")
     return job

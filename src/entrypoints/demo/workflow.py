@@ -95,7 +95,7 @@ async def run_demo(container: Container, console: Console, output: Path, duratio
     body = demo_brief(lib.client.id, lib.campaign.id, asset.id, duration)
     job_id = (await container.create_job().execute(CreateJobCommand(owner, body))).job.id
     console.print(f"job {job_id} created from the brief")
-    view = await wait_for_storyboard(container.get_job(), owner, job_id, console)
+    view = await wait_for_storyboard(container.wait_for_storyboard(), owner, job_id, console)
     names = {asset.id: asset.name}
     console.print(storyboard_table(view.scenes, f"Storyboard of {PRODUCT}", names))
 
@@ -108,7 +108,9 @@ async def run_demo(container: Container, console: Console, output: Path, duratio
 
     await container.apply_job_action().execute(JobActionCommand(owner, job_id, "approve"))
     console.print("storyboard approved; rendering")
-    job = await render_with_progress(container.get_job(), owner, job_id, console)
+    job = await render_with_progress(
+        container.follow_job_events(), container.get_job(), owner, job_id, console
+    )
     await _copy_video(container, owner, job, output)
     return job
 

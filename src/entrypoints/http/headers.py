@@ -41,7 +41,8 @@ LastEventId = Annotated[
     str | None,
     HeaderParameter(
         name="Last-Event-ID",
-        description="Resume the stream: events up to this id (the job version) are not sent again",
+        description="Resume the stream after this event (its `id`, the sequence number): "
+        "events up to it are not sent again",
         max_length=100,
     ),
 ]

@@ -15,6 +15,7 @@ import msgspec
 
 from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
+from v3core.events import JobEvent
 from v3core.model import Job, JobCost, JobStatus, Scene, Voiceover
 from v3core.money import money
 from v3core.voiceover import fit_note, fit_notes, scene_warnings
@@ -251,16 +252,30 @@ class JobOut(msgspec.Struct, rename="camel"):
 
 
 class JobEventOut(msgspec.Struct, rename="camel"):
-    """One Server-Sent Event of ``GET /jobs/{id}/events``."""
+    """One entry of a job's event log: an SSE event's data and an item of ``GET /history``.
 
+    ``seq`` numbers the job's events from 1 with no gap (it is also the SSE ``id``); ``type``
+    is ``job.created``, ``job.status_changed``, ``job.progress``, ``job.scenes_changed``,
+    ``job.cost_changed``, ``job.updated``, or for a change into storyboard_ready, completed,
+    failed or cancelled ``job.storyboard_ready``, ``job.completed``, ``job.failed``,
+    ``job.cancelled``. ``data`` of a job event is the job's state after the change (status,
+    progress, cost, error, videoUrl, version, ``changed``: what changed); of a
+    ``job.scenes_changed`` event the change (added, replaced, updated, deleted) and the scenes
+    it touched."""
+
+    seq: int
+    type: str
     job_id: str
-    status: str
-    progress: ProgressOut
-    error: str | None
-    error_code: str | None
-    video_url: str | None
-    version: int
-    updated_at: datetime
+    created_at: datetime
+    data: Json
+
+    @classmethod
+    def of(cls, event: JobEvent, base_url: str) -> JobEventOut:
+        data = dict(event.data)
+        if "status" in data:
+            video = data.get("videoAssetId")
+            data["videoUrl"] = f"{base_url}/api/v3/jobs/{event.job_id}/video" if video else None
+        return cls(event.seq, event.type, event.job_id, event.created_at, data)
 
 
 class EstimateOut(msgspec.Struct, rename="camel"):

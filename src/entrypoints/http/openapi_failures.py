@@ -152,16 +152,15 @@ def _nullable(type_: OpenAPIType) -> Schema:
 
 JOB_EVENT_DATA = Schema(
     type=OpenAPIType.OBJECT,
-    required=["jobId", "status", "progress", "error", "errorCode", "videoUrl", "version", "updatedAt"],
+    required=["seq", "type", "jobId", "createdAt", "data"],
     properties={
+        "seq": Schema(type=OpenAPIType.INTEGER, minimum=1, description="The event's number in its job's log"),
+        "type": Schema(type=OpenAPIType.STRING, pattern=r"^job\.[a-z_]+$"),
         "jobId": Schema(type=OpenAPIType.STRING),
-        "status": Reference("#/components/schemas/JobStatus"),
-        "progress": Reference("#/components/schemas/ProgressOut"),
-        "error": _nullable(OpenAPIType.STRING),
-        "errorCode": _nullable(OpenAPIType.STRING),
-        "videoUrl": _nullable(OpenAPIType.STRING),
-        "version": Schema(type=OpenAPIType.INTEGER),
-        "updatedAt": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE_TIME),
+        "createdAt": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.DATE_TIME),
+        "data": Schema(
+            type=OpenAPIType.OBJECT, description="The job's state after the change, or the scene change"
+        ),
     },
 )
 """The JSON of one event's ``data`` line (``JobEventOut``)."""
@@ -170,8 +169,8 @@ JOB_EVENT = Schema(
     type=OpenAPIType.OBJECT,
     required=["event", "id", "data"],
     properties={
-        "event": Schema(const="job"),
-        "id": Schema(type=OpenAPIType.STRING, pattern=r"^\d+$", description="The job version"),
+        "event": Schema(type=OpenAPIType.STRING, pattern=r"^job\.[a-z_]+$", description="The event's type"),
+        "id": Schema(type=OpenAPIType.STRING, pattern=r"^\d+$", description="The event's sequence number"),
         "data": Schema(
             type=OpenAPIType.STRING, content_media_type="application/json", content_schema=JOB_EVENT_DATA
         ),
@@ -184,7 +183,8 @@ schemathesis read a ``text/event-stream`` schema: each event is checked, its dat
 def _event_stream_body(operation: Operation) -> None:
     if operation.operation_id == "streamJobEvents" and operation.responses:
         operation.responses["200"] = OpenAPIResponse(
-            description="Server-Sent Events: `event: job`, `id` the job version, data the JSON status",
+            description="Server-Sent Events of the job's log: `event` the type, `id` the sequence "
+            "number, `data` the event as `GET /jobs/{id}/history` lists it",
             content={"text/event-stream": OpenAPIMediaType(schema=JOB_EVENT)},
         )
 

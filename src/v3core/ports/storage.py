@@ -7,12 +7,14 @@ it rolls back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Generic, Protocol, Self, TypeVar
 
 import attrs
 
+from v3core.events import JobEvent
 from v3core.model import ApiKey, Asset, Campaign, Client, Job, JobStatus, Scene, User
 
 if TYPE_CHECKING:
@@ -234,6 +236,25 @@ class SceneRepository(Protocol):
     async def delete(self, job_id: str, scene_id: str) -> None: ...
 
 
+class JobEventRepository(Protocol):
+    """Each job's event log (SPEC §11), appended in the transaction of the change it describes.
+
+    Sequence numbers start at 1 and grow by one per event of a job, with no gap, in commit
+    order: two units of work never share a number (one waits for the other's commit)."""
+
+    async def append(self, job_id: str, type: str, data: Mapping[str, object], created_at: datetime) -> None:
+        """Add the job's next event; ``NotFound`` when there is no such job."""
+        ...
+
+    async def after(self, owner_id: str, job_id: str, seq: int, limit: int = 1000) -> Sequence[JobEvent]:
+        """The owner's job's events numbered above ``seq``, oldest first, at most ``limit``."""
+        ...
+
+    async def page(self, owner_id: str, job_id: str, page: PageRequest) -> Page[JobEvent]:
+        """One page of the owner's job's events, oldest first, with their total."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -245,6 +266,7 @@ class UnitOfWork(Protocol):
     blob_refs: BlobRefRepository
     jobs: JobRepository
     scenes: SceneRepository
+    job_events: JobEventRepository
     webhooks: WebhookRepository
     webhook_deliveries: WebhookDeliveryRepository
 

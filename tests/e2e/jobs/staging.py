@@ -99,7 +99,6 @@ class CuedRenderer:
         if request.title == "step-render":
             for done in range(1, len(request.scenes) + 1):
                 await progress(done, len(request.scenes), f"step {done} of {len(request.scenes)}")
-                await self.reads.read_twice_more()
             return await self.inner.render(request, _unreported, cancelled)  # the steps were reported
         return await self.inner.render(request, progress, cancelled)
 

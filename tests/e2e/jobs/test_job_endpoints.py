@@ -177,6 +177,7 @@ async def test_another_tenants_job_is_a_404_everywhere(api: Api) -> None:
         ("GET", f"{base}/video", None),
         ("POST", f"{base}/scenes/1/regenerate", {}),
         ("GET", f"{base}/events", None),
+        ("GET", f"{base}/history", None),
     ]:
         response = await api.client.request(method, path, json=body, headers=api.bob)
         assert response.status_code == 404, (method, path, response.text)
@@ -188,7 +189,8 @@ async def test_events_stream_ends_after_a_terminal_state(api: Api) -> None:
     response = await api.client.get(f"/api/v3/jobs/{job['id']}/events", headers=api.alice)
     assert response.headers["content-type"].startswith("text/event-stream")
     events = [json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")]
-    assert events[-1]["status"] == "cancelled"
+    assert events[-1]["type"] == "job.cancelled"
+    assert events[-1]["data"]["status"] == "cancelled"
 
 
 @pytest.mark.slow
@@ -223,3 +225,30 @@ async def test_jobs_filter_by_status_accepts_the_older_names(api: Api) -> None:
     assert all(j["status"] == "storyboard_ready" for j in found.json()["data"])
     unknown = await api.client.get("/api/v3/jobs?status=nope", headers=api.alice)
     assert unknown.status_code == 422
+
+
+async def test_history_lists_the_job_events_oldest_first_in_pages_for_its_owner_only(api: Api) -> None:
+    job = await ready_job(api, api.alice)
+    await api.client.post(f"/api/v3/jobs/{job['id']}/actions", headers=api.alice, json={"action": "cancel"})
+    url = f"/api/v3/jobs/{job['id']}/history"
+
+    whole = await api.client.get(url, headers=api.alice)
+    page = await api.client.get(f"{url}?limit=2&offset=2", headers=api.alice)
+    foreign = await api.client.get(url, headers=api.bob)
+    bad = await api.client.get(f"{url}?limit=0", headers=api.alice)
+
+    assert whole.status_code == 200, whole.text
+    events = whole.json()["data"]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert events[0]["type"] == "job.created"
+    assert events[0]["data"]["status"] == "pending"
+    assert "job.storyboard_ready" in [e["type"] for e in events]
+    assert events[-1]["type"] == "job.cancelled"
+    assert all(e["jobId"] == job["id"] for e in events)
+    assert page.status_code == 200
+    assert [e["seq"] for e in page.json()["data"]] == [3, 4]
+    meta = page.json()["meta"]
+    assert (meta["total"], meta["page"], meta["limit"], meta["offset"]) == (len(events), 2, 2, 2)
+    assert foreign.status_code == 404
+    assert foreign.json()["meta"]["code"] == "not_found"
+    assert bad.status_code in (400, 422)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
+from litestar.response.sse import ServerSentEventMessage
 
 from adapters.audio.captions import webvtt_text
 from entrypoints.http.asset_dto import AssetLinks, AssetOut
@@ -26,7 +26,6 @@ from entrypoints.http.job_dto import (
     JobCreate,
     JobEventOut,
     JobOut,
-    ProgressOut,
     SceneOut,
     SceneRegenerated,
 )
@@ -35,7 +34,7 @@ from entrypoints.http.pagination import either
 from entrypoints.http.streaming import serve_blob
 from v3core.errors import NotFound
 from v3core.lifecycle import parse_status
-from v3core.model import Job, JobStatus
+from v3core.model import JobStatus
 from v3core.ports.blobs import BlobStore
 from v3core.ports.storage import PageRequest
 from v3core.services.assets.queries import GetAsset
@@ -44,19 +43,22 @@ from v3core.services.jobs import (
     CreateJob,
     CreateJobCommand,
     EstimateJobCost,
+    FollowJobEvents,
     JobActionCommand,
     JobFilters,
-    JobView,
+    JobHistory,
     ListJobAssets,
+    WaitForStoryboard,
 )
 from v3core.voiceover import storyboard_captions
 
 AnyRequest = Request[Any, Any, Any]
 MAX_WAIT_SECONDS = 60.0
-POLL_SECONDS = 0.05
-EVENT_POLL_SECONDS = 0.25
 _PREFER_WAIT = re.compile(r"(?:^|[,;\s])wait\s*=\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
-_PLANNING = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
+MAX_SEQ = 2**31 - 1
+"""The largest sequence number a log holds (a 32-bit column); a larger ``Last-Event-ID`` means
+"after everything"."""
+_SEQ = re.compile(r"\s*(\d{1,18})\s*")
 
 
 def prefer_wait(header: str | None) -> float:
@@ -65,30 +67,22 @@ def prefer_wait(header: str | None) -> float:
     return min(float(match.group(1)), MAX_WAIT_SECONDS) if match else 0.0
 
 
-async def wait_for_storyboard(reads: JobReads, owner: str, job_id: str, seconds: float) -> JobView | None:
-    """The job once planning is over, or ``None`` if it still plans after ``seconds``."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        view = await reads.view(owner, job_id)
-        if view.job.status not in _PLANNING:
-            return view
-        if asyncio.get_running_loop().time() >= deadline:
-            return None
-        await asyncio.sleep(POLL_SECONDS)
+def last_seen(last_event_id: str | None) -> int:
+    """The sequence number a reconnecting client saw last (``Last-Event-ID``; 0 when absent or
+    not a number, so the stream starts from the first event)."""
+    match = _SEQ.fullmatch(last_event_id or "")
+    return min(int(match.group(1)), MAX_SEQ) if match else 0
 
 
-def _event(job: Job, reads: JobReads) -> JobEventOut:
-    p = job.progress
-    return JobEventOut(
-        job_id=job.id,
-        status=job.status.value,
-        progress=ProgressOut(p.stage, p.percent, p.message, p.current_step, p.total_steps),
-        error=job.error.message if job.error else None,
-        error_code=job.error.code if job.error else None,
-        video_url=reads.video_url(job),
-        version=job.version,
-        updated_at=job.updated_at,
-    )
+async def _sse(events: AsyncIterator[Any], base_url: str) -> AsyncIterator[ServerSentEventMessage]:
+    """The event log as SSE messages: ``id`` the sequence number, ``event`` the type; a comment
+    line for each keep-alive tick."""
+    async for event in events:
+        if event is None:
+            yield ServerSentEventMessage(comment="keep-alive", data=None)  # no empty event
+            continue
+        body = msgspec.json.encode(JobEventOut.of(event, base_url)).decode()
+        yield ServerSentEventMessage(data=body, event=event.type, id=str(event.seq))
 
 
 class JobController(Controller):
@@ -123,6 +117,7 @@ class JobController(Controller):
         data: JSONBody[JobCreate],
         create_job: Inject[CreateJob],
         job_reads: Inject[JobReads],
+        wait_for_storyboard: Inject[WaitForStoryboard],
         idempotency_key: IdempotencyKey = None,
         prefer: Prefer = None,
     ) -> Response[Envelope[JobOut]]:
@@ -135,7 +130,7 @@ class JobController(Controller):
         status = 202 if view.created else 200
         wait = prefer_wait(prefer)
         if wait > 0:
-            waited = await wait_for_storyboard(job_reads, owner, view.job.id, wait)
+            waited = await wait_for_storyboard.execute(owner, view.job.id, wait)
             if waited is not None:
                 view, status = waited, 201
                 headers["Preference-Applied"] = f"wait={wait:g}"
@@ -228,19 +223,45 @@ class JobController(Controller):
     @get(
         "/{job_id:str}/events",
         operation_id="streamJobEvents",
-        summary="Server-Sent Events of status and progress",
+        summary="Server-Sent Events: every event of the job's log, in order, live",
+        description="Each SSE event carries `id` = the event's sequence number, `event` = its type "
+        "and `data` = the event as `GET /jobs/{id}/history` lists it. The stream sends every event "
+        "from the first (or from after `Last-Event-ID`, to resume without gaps or repeats), then "
+        "each new one as it is committed, and ends after a terminal event (job.completed, "
+        "job.failed, job.cancelled). An idle stream gets a `: keep-alive` comment line every "
+        "15 seconds.",
+        media_type="text/event-stream",
     )
     async def events(
         self,
         request: AnyRequest,
         job_id: FromPath[str],
+        follow_job_events: Inject[FollowJobEvents],
         job_reads: Inject[JobReads],
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         owner = owner_id(request)
-        first = await job_reads.view(owner, job_id)
-        seen = int(last_event_id) if last_event_id and last_event_id.strip().isdigit() else None
-        return ServerSentEvent(_job_events(job_reads, owner, first.job, seen))
+        await follow_job_events.check(owner, job_id)
+        events = follow_job_events.follow(owner, job_id, last_seen(last_event_id))
+        return ServerSentEvent(_sse(events, job_reads.base_url), headers={"Cache-Control": "no-cache"})
+
+    @get(
+        "/{job_id:str}/history",
+        operation_id="listJobEvents",
+        summary="The job's event log as JSON, oldest first (paged)",
+        description="The same events `GET /jobs/{id}/events` streams, numbered by `seq` from 1.",
+    )
+    async def history(
+        self,
+        request: AnyRequest,
+        job_id: FromPath[str],
+        page: Inject[PageRequest],
+        job_history: Inject[JobHistory],
+        job_reads: Inject[JobReads],
+    ) -> Response[Envelope[list[JobEventOut]]]:
+        found = await job_history.execute(owner_id(request), job_id, page)
+        items = [JobEventOut.of(e, job_reads.base_url) for e in found.items]
+        return ok_page(request, items, found.total, page)
 
     @get(
         "/{job_id:str}/video",
@@ -303,27 +324,3 @@ async def _serve_video(
     if job.video_asset_id is None:
         raise NotFound("video of job", job_id)
     return await serve_blob(request, blob_store, await get_asset.data(owner, job.video_asset_id))
-
-
-async def _job_events(
-    reads: JobReads, owner: str, job: Job, last_event_id: int | None = None
-) -> AsyncIterator[dict[str, str]]:
-    """One event per observed change of status/progress; ends after a terminal state. Versions up
-    to ``last_event_id`` (the client's ``Last-Event-ID``) were seen already and are not sent again."""
-    last: tuple[int, str, Any] | None = None
-    while True:
-        seen = (job.version, job.status.value, job.progress)
-        if seen != last and (last_event_id is None or job.version > last_event_id):
-            last = seen
-            yield {
-                "event": "job",
-                "id": str(job.version),
-                "data": msgspec.json.encode(_event(job, reads)).decode(),
-            }
-        if job.status.is_terminal:
-            return
-        await asyncio.sleep(EVENT_POLL_SECONDS)
-        try:
-            job = (await reads.view(owner, job.id)).job
-        except NotFound:
-            return

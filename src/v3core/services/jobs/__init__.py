@@ -2,6 +2,7 @@
 
 from v3core.services.jobs.actions import ActionResult, ApplyJobAction, JobActionCommand
 from v3core.services.jobs.create import CreateJob, CreateJobCommand, EstimateJobCost, JobView
+from v3core.services.jobs.events import FollowJobEvents, JobHistory, WaitForStoryboard
 from v3core.services.jobs.media import MediaGenerators, SceneMedia
 from v3core.services.jobs.media_stage import MediaStage, SceneMediaFailed
 from v3core.services.jobs.planning import PlanStoryboard
@@ -29,10 +30,12 @@ __all__ = [
     "EditScene",
     "EditSceneCommand",
     "EstimateJobCost",
+    "FollowJobEvents",
     "GeneratedMediaStore",
     "GetJob",
     "JobActionCommand",
     "JobFilters",
+    "JobHistory",
     "JobView",
     "ListJobAssets",
     "ListJobs",
@@ -51,4 +54,5 @@ __all__ = [
     "UrlAssetImporter",
     "UrlImport",
     "VideoArchive",
+    "WaitForStoryboard",
 ]

@@ -24,6 +24,8 @@ JSON = sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=Tru
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("event_seq", sa.Integer(), server_default="0", nullable=False))
     op.create_table(
         "job_events",
         sa.Column("job_id", ID, nullable=False),
@@ -44,3 +46,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("job_events")
+    with op.batch_alter_table("jobs", schema=None) as batch_op:
+        batch_op.drop_column("event_seq")

@@ -445,7 +445,9 @@ async function follow(job, progress, progressText) {
         const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
         if (!data) continue;
         const event = JSON.parse(data);
-        const current = event.job || event;
+        const current = event.data || event.job || event;
+        // the stream replays the job's whole log: skip what the page already shows
+        if (current.version !== undefined && current.version <= job.version) continue;
         if (current.progress) {
           progress.value = current.progress.percent;
           progressText.textContent = progressLine(current);
