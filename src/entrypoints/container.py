@@ -32,7 +32,7 @@ from entrypoints import webhooks as webhook_wiring
 from entrypoints.settings import Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.services import accounts, campaigns, clients, jobs, webhooks
 from v3core.services import assets as asset_cases
 from v3core.services.jobs.library import AssetLibraryImporter
@@ -59,9 +59,9 @@ def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
     )
 
 
-def _storage(settings: Settings, wakeups: JobEvents) -> Storage:
+def _storage(settings: Settings, wakeups: JobEvents, deliverable: DeliverableEvents) -> Storage:
     settings.ensure_database_directory()
-    return open_storage(settings.database_url, wakeups)
+    return open_storage(settings.database_url, wakeups, deliverable)
 
 
 async def _close_storage(storage: Storage) -> None:
@@ -111,8 +111,13 @@ class Container(containers.DeclarativeContainer):
         providers.Factory(event_wiring.make_job_events, settings),
         event_wiring.close_job_events,
     )
+    deliverable_events = providers.Singleton(webhook_wiring.LateDeliverableEvents)
+    """Told after each commit of the jobs with new webhook events (its target is set below)."""
     storage = providers.Singleton(
-        closing, teardown, providers.Factory(_storage, settings, job_events), _close_storage
+        closing,
+        teardown,
+        providers.Factory(_storage, settings, job_events, deliverable_events),
+        _close_storage,
     )
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
 
@@ -327,6 +332,10 @@ class Container(containers.DeclarativeContainer):
     redeliver_webhook = providers.Singleton(webhooks.RedeliverWebhook, uow_factory, clock, task_runner)
     webhook_dispatcher = providers.Singleton(webhooks.WebhookDispatcher, uow_factory, clock, ids, task_runner)
     """``dispatch(event)`` after a job event commits: records and queues its deliveries."""
+    dispatch_committed_events = providers.Singleton(
+        webhooks.DispatchCommittedEvents, uow_factory, webhook_dispatcher
+    )
+    deliverable_events.add_kwargs(target=dispatch_committed_events.provider)
     resume_webhook_deliveries = providers.Singleton(
         webhooks.ResumeWebhookDeliveries,
         uow_factory,

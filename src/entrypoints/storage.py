@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from adapters.sqlalchemy import open_database
 from adapters.sqlalchemy.revision import database_at_head
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.ports.storage import UnitOfWorkFactory
 
 if TYPE_CHECKING:
@@ -38,20 +38,29 @@ class Storage:
     """The SQLAlchemy engine (``None`` in memory), for adapters sharing the database (blobs)."""
 
 
-def memory_storage(store: InMemoryStore | None = None, wakeups: JobEvents | None = None) -> Storage:
+def memory_storage(
+    store: InMemoryStore | None = None,
+    wakeups: JobEvents | None = None,
+    deliverable: DeliverableEvents | None = None,
+) -> Storage:
     """Storage in process memory; every unit of work shares ``store``."""
-    return Storage(InMemoryUnitOfWork.factory(store or InMemoryStore(), wakeups))
+    return Storage(InMemoryUnitOfWork.factory(store or InMemoryStore(), wakeups, deliverable))
 
 
-def open_storage(database_url: str, wakeups: JobEvents | None = None) -> Storage:
+def open_storage(
+    database_url: str, wakeups: JobEvents | None = None, deliverable: DeliverableEvents | None = None
+) -> Storage:
     """The storage ``database_url`` names (no connection is opened until first use); commits
-    that append job events wake their readers through ``wakeups``."""
+    that append job events wake their readers through ``wakeups`` and tell ``deliverable`` of
+    the events webhooks deliver."""
     if database_url.startswith(MEMORY_URL):
-        return memory_storage(wakeups=wakeups)
-    return sqlalchemy_storage(database_url, wakeups)
+        return memory_storage(wakeups=wakeups, deliverable=deliverable)
+    return sqlalchemy_storage(database_url, wakeups, deliverable)
 
 
-def sqlalchemy_storage(database_url: str, wakeups: JobEvents | None = None) -> Storage:
+def sqlalchemy_storage(
+    database_url: str, wakeups: JobEvents | None = None, deliverable: DeliverableEvents | None = None
+) -> Storage:
     """SQLite or PostgreSQL through the SQLAlchemy adapters (the schema must be migrated).
 
     SQLite units of work run inline on the event-loop thread (no driver thread hop per
@@ -59,6 +68,7 @@ def sqlalchemy_storage(database_url: str, wakeups: JobEvents | None = None) -> S
     """
     database = open_database(database_url)
     database.wakeups = wakeups
+    database.deliverable = deliverable
     return Storage(database.uow_factory, database.check, database.dispose, database.engine)
 
 

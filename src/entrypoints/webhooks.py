@@ -3,13 +3,14 @@ recovery of waiting deliveries at start-up and periodically."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
 from adapters.tasks.idle import KnowsActiveTasks, SubmitWhenIdle
 from adapters.tasks.inprocess import InProcessTaskRunner
 from adapters.webhooks.deferred import DeferredWebhookSender
 from entrypoints.settings import Settings
+from v3core.ports.events import DeliverableEvents
 from v3core.ports.tasks import TaskKind, TaskRunner
 from v3core.services.jobs import RunJobTask
 from v3core.services.webhooks import DeliverWebhook, ResumeWebhookDeliveries
@@ -22,6 +23,17 @@ RECOVERY_SECONDS = 60.0
 """How often the embedded runner looks for waiting deliveries that have no task."""
 
 TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
+
+
+class LateDeliverableEvents(DeliverableEvents):
+    """The units of work's ``DeliverableEvents``, resolved on first use: storage is built before
+    the dispatcher that uses it, so the container hands this stand-in the dispatcher's provider."""
+
+    def __init__(self, target: Callable[[], DeliverableEvents]) -> None:
+        self._target = target
+
+    async def committed(self, jobs: Sequence[tuple[str, str]]) -> None:
+        await self._target().committed(jobs)
 
 
 def make_sender(settings: Settings) -> DeferredWebhookSender:

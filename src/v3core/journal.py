@@ -19,7 +19,7 @@ import attrs
 from v3core import events as ev
 from v3core.model import Job, JobCost, JobError, JobStatus, Progress, Scene
 from v3core.money import money
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.ports.storage import JobEventRepository, JobRepository, Page, PageRequest, SceneRepository
 from v3core.ports.system import Clock
 
@@ -123,26 +123,38 @@ class Journal:
     log: JobEventRepository
     clock: Clock
     wakeups: JobEvents | None = None
+    deliverable: DeliverableEvents | None = None
     touched: set[str] = attrs.field(factory=set)
+    for_webhooks: dict[str, str] = attrs.field(factory=dict)
+    """job id → owner id of the jobs that got an event webhooks deliver."""
 
     def wrap(self, jobs: JobRepository, scenes: SceneRepository) -> tuple[JobRepository, SceneRepository]:
         """The repositories a unit of work exposes: ``jobs`` and ``scenes`` journaled."""
         return JournaledJobs(jobs, self), JournaledScenes(scenes, self)
 
-    async def append(self, job_id: str, kind: str, data: dict[str, object]) -> None:
-        """Append one event to ``job_id``'s log in the current transaction."""
+    async def append(
+        self, job_id: str, kind: str, data: dict[str, object], owner_id: str | None = None
+    ) -> None:
+        """Append one event to ``job_id``'s log in the current transaction (``owner_id`` given
+        by job changes, which alone make the events webhooks deliver)."""
         await self.log.append(job_id, kind, data, self.clock.now())
         self.touched.add(job_id)
+        if owner_id is not None and kind in ev.WEBHOOK_EVENT_TYPES:
+            self.for_webhooks[job_id] = owner_id
 
     async def committed(self) -> None:
         """Announce the jobs with new events (after the commit made them visible)."""
         touched, self.touched = self.touched, set()
+        deliverable, self.for_webhooks = self.for_webhooks, {}
         if touched and self.wakeups is not None:
             await self.wakeups.publish(sorted(touched))
+        if deliverable and self.deliverable is not None:
+            await self.deliverable.committed([(owner, job) for job, owner in deliverable.items()])
 
     def discard(self) -> None:
         """Forget what a rollback undid."""
         self.touched.clear()
+        self.for_webhooks.clear()
 
 
 class JournaledJobs(JobRepository):
@@ -185,7 +197,7 @@ class JournaledJobs(JobRepository):
     async def _record(self, before: JobState | None, job: Job) -> None:
         made = job_event(before, job)
         if made is not None:
-            await self._journal.append(job.id, made[0], made[1])
+            await self._journal.append(job.id, made[0], made[1], job.owner_id)
 
     async def delete(self, owner_id: str, job_id: str) -> None:
         await self._inner.delete(owner_id, job_id)

@@ -19,7 +19,7 @@ from adapters.memory.webhooks import InMemoryWebhookDeliveryRepository, InMemory
 from adapters.system import SystemUtcClock
 from v3core.errors import StaleVersion
 from v3core.journal import Journal
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.ports.storage import UnitOfWork
 from v3core.ports.system import Clock
 
@@ -29,17 +29,30 @@ _CLOCK = SystemUtcClock()
 class InMemoryUnitOfWork(UnitOfWork):
     """A unit of work over an ``InMemoryStore``: commit applies, leaving without commit discards."""
 
-    def __init__(self, store: InMemoryStore, wakeups: JobEvents | None = None, clock: Clock = _CLOCK) -> None:
+    def __init__(
+        self,
+        store: InMemoryStore,
+        wakeups: JobEvents | None = None,
+        clock: Clock = _CLOCK,
+        deliverable: DeliverableEvents | None = None,
+    ) -> None:
         self.store = store
         self._wakeups = wakeups
+        self._deliverable = deliverable
         self._clock = clock
         self._begin()
 
     @classmethod
-    def factory(cls, store: InMemoryStore, wakeups: JobEvents | None = None) -> Callable[[], UnitOfWork]:
+    def factory(
+        cls,
+        store: InMemoryStore,
+        wakeups: JobEvents | None = None,
+        deliverable: DeliverableEvents | None = None,
+    ) -> Callable[[], UnitOfWork]:
         """A ``UnitOfWorkFactory`` making units of work over ``store``; each commit that appended
-        job events wakes their readers through ``wakeups``."""
-        return lambda: cls(store, wakeups)
+        job events wakes their readers through ``wakeups`` and tells ``deliverable`` of the
+        events webhooks deliver."""
+        return lambda: cls(store, wakeups, deliverable=deliverable)
 
     def _begin(self) -> None:
         self._tables = Tables(self.store)
@@ -50,7 +63,7 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.assets = InMemoryAssetRepository(self._tables)
         self.blob_refs = InMemoryBlobRefRepository(self._tables)
         self.job_events = InMemoryJobEventRepository(self._tables)
-        self._journal = Journal(self.job_events, self._clock, self._wakeups)
+        self._journal = Journal(self.job_events, self._clock, self._wakeups, self._deliverable)
         self.jobs, self.scenes = self._journal.wrap(
             InMemoryJobRepository(self._tables), InMemorySceneRepository(self._tables)
         )

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import ensure_sqlite_directory, make_engine, make_inline_sqlite_engine
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.ports.storage import UnitOfWorkFactory
 
 
@@ -21,11 +21,13 @@ class SqlDatabase:
     inline: sa.Engine | None = None
     wakeups: JobEvents | None = None
     """Where committed job events are announced (none: the log is still written)."""
+    deliverable: DeliverableEvents | None = None
+    """Told of committed events that webhooks deliver."""
 
     @property
     def uow_factory(self) -> UnitOfWorkFactory:
         """Makes a fresh ``SqlAlchemyUnitOfWork`` per call."""
-        return SqlAlchemyUnitOfWork.factory(self.inline or self.engine, self.wakeups)
+        return SqlAlchemyUnitOfWork.factory(self.inline or self.engine, self.wakeups, self.deliverable)
 
     async def check(self) -> None:
         """Raises when the database cannot be reached."""

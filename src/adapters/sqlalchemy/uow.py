@@ -18,7 +18,7 @@ from adapters.sqlalchemy.jobs import SqlAlchemyJobRepository, SqlAlchemySceneRep
 from adapters.sqlalchemy.webhooks import SqlAlchemyWebhookDeliveryRepository, SqlAlchemyWebhookRepository
 from adapters.system import SystemUtcClock
 from v3core.journal import Journal
-from v3core.ports.events import JobEvents
+from v3core.ports.events import DeliverableEvents, JobEvents
 from v3core.ports.storage import UnitOfWork
 from v3core.ports.system import Clock
 
@@ -35,7 +35,11 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     """
 
     def __init__(
-        self, engine: AsyncEngine | sa.Engine, wakeups: JobEvents | None = None, clock: Clock = _CLOCK
+        self,
+        engine: AsyncEngine | sa.Engine,
+        wakeups: JobEvents | None = None,
+        clock: Clock = _CLOCK,
+        deliverable: DeliverableEvents | None = None,
     ) -> None:
         self._tx: Transaction = (
             AsyncTransaction(engine) if isinstance(engine, AsyncEngine) else InlineSqliteTransaction(engine)
@@ -47,7 +51,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.assets = SqlAlchemyAssetRepository(self._tx)
         self.blob_refs = SqlAlchemyBlobRefRepository(self._tx)
         self.job_events = SqlAlchemyJobEventRepository(self._tx)
-        self._journal = Journal(self.job_events, clock, wakeups)
+        self._journal = Journal(self.job_events, clock, wakeups, deliverable)
         self.jobs, self.scenes = self._journal.wrap(
             SqlAlchemyJobRepository(self._tx), SqlAlchemySceneRepository(self._tx)
         )
@@ -56,11 +60,15 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     @classmethod
     def factory(
-        cls, engine: AsyncEngine | sa.Engine, wakeups: JobEvents | None = None
+        cls,
+        engine: AsyncEngine | sa.Engine,
+        wakeups: JobEvents | None = None,
+        deliverable: DeliverableEvents | None = None,
     ) -> Callable[[], UnitOfWork]:
         """A ``UnitOfWorkFactory`` making units of work on ``engine``; each commit that appended
-        job events wakes their readers through ``wakeups``."""
-        return lambda: cls(engine, wakeups)
+        job events wakes their readers through ``wakeups`` and tells ``deliverable`` of the
+        events webhooks deliver."""
+        return lambda: cls(engine, wakeups, deliverable=deliverable)
 
     @property
     def connection(self) -> Any:

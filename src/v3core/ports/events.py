@@ -38,3 +38,13 @@ class JobEvents(Protocol):
     async def close(self) -> None:
         """Release connections (app shutdown)."""
         ...
+
+
+class DeliverableEvents(Protocol):
+    """Hears, after a commit, which jobs got an event that webhooks deliver (SPEC §11), so
+    their deliveries go out at once rather than at the next recovery scan."""
+
+    async def committed(self, jobs: Sequence[tuple[str, str]]) -> None:
+        """``(owner_id, job_id)`` of each job with a new deliverable event; never raises (a
+        missed dispatch is found by the recovery scan of committed events)."""
+        ...

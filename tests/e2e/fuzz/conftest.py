@@ -28,8 +28,8 @@ from entrypoints.http.app import create_app
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.fuzz.happy_paths import HappyPaths, ReadyJobs
 from tests.e2e.security.world import API, brief, png
-from v3core.events import JobEvent
 from tests.integration.assets.server import SourceServer, running_source_server
+from v3core.events import JobEvent
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 from v3core.services.webhooks import CreateWebhookCommand
 

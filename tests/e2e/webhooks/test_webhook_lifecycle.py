@@ -136,3 +136,44 @@ async def _until(container: Container, delivery_id: str, done: Any) -> WebhookDe
             if found is not None and done(found):
                 return found
             await asyncio.sleep(0.01)
+
+
+async def _deliveries_of_job(hooks: Hooks, job_id: str, secret: str, types: set[str]) -> dict[str, Any]:
+    """The verified payloads the receiver got for ``job_id``, by event type, once every one of
+    ``types`` arrived: within 15 s, well before the recovery scan (every 60 s) could send them."""
+    while True:
+        payloads: dict[str, Any] = {}
+        for request in list(hooks.receiver.received):
+            try:
+                payload: Any = request.verified(secret)
+            except Exception:  # another test's endpoint, signed with another secret
+                continue
+            if payload["data"].get("jobId") == job_id:
+                payloads[payload["type"]] = payload
+        if types <= payloads.keys():
+            return payloads
+        await hooks.receiver.wait_for(len(hooks.receiver.received) + 1, within=15)
+
+
+async def test_a_job_taken_to_its_video_is_announced_by_its_own_commits(hooks: Hooks) -> None:
+    """SPEC §11: storyboard ready and completed reach a `job.*` endpoint as the job gets there,
+    signed, one delivery per event, without a recovery scan or a manual dispatch."""
+    alice = await hooks.tenant()
+    hook = await hooks.create(alice, ["job.*"])
+    job = await _job(hooks, alice.headers)
+    ready = await _deliveries_of_job(hooks, job["id"], hook["secret"], {"job.storyboard_ready"})
+    assert ready["job.storyboard_ready"]["data"]["status"] == "storyboard_ready"
+    approve = await hooks.client.post(
+        f"{API}/jobs/{job['id']}/actions", json={"action": "approve"}, headers=alice.headers
+    )
+    assert approve.status_code in (200, 202), approve.text
+    done = await _deliveries_of_job(hooks, job["id"], hook["secret"], {"job.storyboard_ready", "job.completed"})
+    completed = done["job.completed"]["data"]
+    assert completed["status"] == "completed"
+    assert completed["seq"] > ready["job.storyboard_ready"]["data"]["seq"]
+    await hooks.settle()
+    logged = [d for d in await hooks.deliveries(alice, hook["id"]) if d["jobId"] == job["id"]]
+    assert sorted(d["eventType"] for d in logged) == ["job.completed", "job.storyboard_ready"]
+    assert {d["state"] for d in logged} == {"succeeded"}
+    for delivery in logged:  # exactly one request per delivery
+        assert len(hooks.receiver.of(f"msg_{delivery['id']}")) == 1

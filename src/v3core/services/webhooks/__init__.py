@@ -1,7 +1,11 @@
 """Webhook use cases: endpoints, dispatch of job events, delivery attempts, recovery."""
 
 from v3core.services.webhooks.delivery import DeliverWebhook
-from v3core.services.webhooks.dispatch import ResumeWebhookDeliveries, WebhookDispatcher
+from v3core.services.webhooks.dispatch import (
+    DispatchCommittedEvents,
+    ResumeWebhookDeliveries,
+    WebhookDispatcher,
+)
 from v3core.services.webhooks.endpoints import (
     CreateWebhook,
     CreateWebhookCommand,
@@ -19,6 +23,7 @@ __all__ = [
     "CreateWebhookCommand",
     "DeleteWebhook",
     "DeliverWebhook",
+    "DispatchCommittedEvents",
     "GetWebhook",
     "IssuedWebhook",
     "ListWebhookDeliveries",

@@ -90,3 +90,31 @@ class ResumeWebhookDeliveries:
             log.warning("recording webhook deliveries of %d job event(s) never dispatched", len(events))
         for event in events.values():
             await self.dispatcher.record(event)
+
+
+@attrs.frozen
+class DispatchCommittedEvents:
+    """The ``DeliverableEvents`` of the units of work: right after a commit that gave jobs an
+    event webhooks deliver, dispatch those jobs' deliverable events (the dispatcher records
+    each event's deliveries once, so an event seen again costs nothing). An owner without
+    endpoints costs one read. A failure is logged, not raised: the change is committed, and the
+    recovery scan (``ResumeWebhookDeliveries``) records what this missed."""
+
+    uow: UnitOfWorkFactory
+    dispatcher: WebhookDispatcher
+
+    async def committed(self, jobs: Sequence[tuple[str, str]]) -> None:
+        for owner_id, job_id in jobs:
+            try:
+                await self._dispatch(owner_id, job_id)
+            except Exception:
+                log.exception("dispatching the webhook events of job %s failed; recovery will retry", job_id)
+
+    async def _dispatch(self, owner_id: str, job_id: str) -> None:
+        async with self.uow() as uow:
+            if not await uow.webhooks.list_for_owner(owner_id):
+                return
+            events = await uow.job_events.after(owner_id, job_id, 0, limit=RECOVERY_BATCH)
+        for event in events:
+            if event.type in WEBHOOK_EVENT_TYPES:
+                await self.dispatcher.dispatch(event)
