@@ -167,7 +167,9 @@ async def test_a_job_taken_to_its_video_is_announced_by_its_own_commits(hooks: H
         f"{API}/jobs/{job['id']}/actions", json={"action": "approve"}, headers=alice.headers
     )
     assert approve.status_code in (200, 202), approve.text
-    done = await _deliveries_of_job(hooks, job["id"], hook["secret"], {"job.storyboard_ready", "job.completed"})
+    done = await _deliveries_of_job(
+        hooks, job["id"], hook["secret"], {"job.storyboard_ready", "job.completed"}
+    )
     completed = done["job.completed"]["data"]
     assert completed["status"] == "completed"
     assert completed["seq"] > ready["job.storyboard_ready"]["data"]["seq"]
