@@ -111,7 +111,10 @@ class Container(containers.DeclarativeContainer):
         providers.Factory(event_wiring.make_job_events, settings),
         event_wiring.close_job_events,
     )
-    deliverable_events = providers.Singleton(webhook_wiring.LateDeliverableEvents)
+    _late_deliverable_events = providers.Factory(webhook_wiring.LateDeliverableEvents)
+    deliverable_events = providers.Singleton(
+        closing, teardown, _late_deliverable_events, webhook_wiring.close_deliverable, first=True
+    )
     """Told after each commit of the jobs with new webhook events (its target is set below)."""
     storage = providers.Singleton(
         closing,
@@ -335,7 +338,7 @@ class Container(containers.DeclarativeContainer):
     dispatch_committed_events = providers.Singleton(
         webhooks.DispatchCommittedEvents, uow_factory, webhook_dispatcher
     )
-    deliverable_events.add_kwargs(target=dispatch_committed_events.provider)
+    _late_deliverable_events.add_kwargs(target=dispatch_committed_events.provider)
     resume_webhook_deliveries = providers.Singleton(
         webhooks.ResumeWebhookDeliveries,
         uow_factory,

@@ -3,6 +3,7 @@ recovery of waiting deliveries at start-up and periodically."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -26,14 +27,30 @@ TaskHandler = Callable[[TaskKind, str], Awaitable[None]]
 
 
 class LateDeliverableEvents(DeliverableEvents):
-    """The units of work's ``DeliverableEvents``, resolved on first use: storage is built before
-    the dispatcher that uses it, so the container hands this stand-in the dispatcher's provider."""
+    """The units of work's ``DeliverableEvents``: hands the jobs to the dispatcher in a task of
+    its own, so the committing unit of work returns its connection before the dispatch takes
+    others (dispatching inline, many commits at once could hold the whole pool and wait for
+    more). The dispatcher is resolved on first use: storage is built before it."""
 
     def __init__(self, target: Callable[[], DeliverableEvents]) -> None:
         self._target = target
+        self._running: set[asyncio.Task[None]] = set()
 
     async def committed(self, jobs: Sequence[tuple[str, str]]) -> None:
-        await self._target().committed(jobs)
+        task = asyncio.get_running_loop().create_task(self._target().committed(list(jobs)))
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def aclose(self, seconds: float = 5.0) -> None:
+        """Let dispatches in flight finish (shutdown); what does not in ``seconds`` is left to
+        the recovery scan of the next process."""
+        if self._running:
+            await asyncio.wait(set(self._running), timeout=seconds)
+
+
+async def close_deliverable(events: LateDeliverableEvents) -> None:
+    """Wait for the dispatches in flight (shutdown, before storage closes)."""
+    await events.aclose()
 
 
 def make_sender(settings: Settings) -> DeferredWebhookSender:
