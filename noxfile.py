@@ -30,8 +30,9 @@ def tests(session: nox.Session) -> None:
     """The whole test suite: unit, contract (in-memory, SQLite, PostgreSQL), integration, e2e.
 
     One pytest-xdist worker per core (each with its own throw-away databases); pass ``-n 0``
-    after ``--`` to run in one process."""
-    session.run("pytest", "-n", "auto", *session.posargs)
+    after ``--`` to run in one process. The 15 slowest steps are listed at the end (the suite's
+    5-minute budget is watched there)."""
+    session.run("pytest", "-n", "auto", "--durations=15", *session.posargs)
 
 
 @nox.session

@@ -9,6 +9,7 @@ own with ``new_tenant()``.
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -86,6 +88,28 @@ def backend_url(request: pytest.FixtureRequest) -> str:
         return "memory://"
     url: str = request.getfixturevalue(f"{request.param}_url")
     return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, empty SQLite file to copy (copying is instant; migrating is not)."""
+    path: Path = tmp_path_factory.mktemp("sqlite-template") / "empty.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def own_backend_url(backend_url: str, sqlite_template: Path, tmp_path: Path) -> str:
+    """``backend_url``'s backend, with a SQLite database of the test's own (a copy of the empty
+    template) for a test that starts its own container: a container starting on the session's
+    shared SQLite file would first resume (re-render) every job other tests left unfinished
+    there. Memory is always fresh; PostgreSQL keeps the session database, where job leases keep
+    a new container off the jobs another app is running."""
+    if not backend_url.startswith("sqlite"):
+        return backend_url
+    own = tmp_path / "own.db"
+    shutil.copyfile(sqlite_template, own)
+    return f"sqlite:///{own}"
 
 
 @pytest.fixture(scope="session")

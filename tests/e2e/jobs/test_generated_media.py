@@ -86,9 +86,9 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 @pytest.fixture
-async def media(backend_url: str, tmp_path: Path) -> AsyncIterator[MediaApi]:
+async def media(own_backend_url: str, tmp_path: Path) -> AsyncIterator[MediaApi]:
     """The app with fake image and video providers (and their prices) in the container."""
-    container = build_container(e2e_settings(backend_url, tmp_path / "data"))
+    container = build_container(e2e_settings(own_backend_url, tmp_path / "data"))
     stager = container.output_stager()
     image = FakeImageGenerator(stager)
     video = FakeVideoGenerator(stager, sample_clip(seconds=1.0))

@@ -65,9 +65,11 @@ def speech_server() -> Iterator[FakeProvider]:
 
 
 @pytest.fixture
-async def openai_voice(backend_url: str, tmp_path: Path, speech_server: FakeProvider) -> AsyncIterator[Api]:
+async def openai_voice(
+    own_backend_url: str, tmp_path: Path, speech_server: FakeProvider
+) -> AsyncIterator[Api]:
     settings = SealedSettings(
-        database_url=backend_url,
+        database_url=own_backend_url,
         data_dir=tmp_path / "data",
         jwt_secret="test-secret-" + "x" * 32,
         tts_provider="openai",

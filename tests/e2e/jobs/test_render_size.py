@@ -42,8 +42,10 @@ class LargeVideoRenderer(Renderer):
 
 
 @pytest.fixture
-async def small_uploads(backend_url: str, tmp_path: Path) -> AsyncIterator[tuple[Api, LargeVideoRenderer]]:
-    settings = e2e_settings(backend_url, tmp_path / "data").model_copy(update={"max_upload_size_mb": 1})
+async def small_uploads(
+    own_backend_url: str, tmp_path: Path
+) -> AsyncIterator[tuple[Api, LargeVideoRenderer]]:
+    settings = e2e_settings(own_backend_url, tmp_path / "data").model_copy(update={"max_upload_size_mb": 1})
     container = build_container(settings)
     renderer = LargeVideoRenderer(tmp_path)
     container.renderer.override(providers.Object(renderer))

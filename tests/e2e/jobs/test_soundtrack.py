@@ -31,8 +31,8 @@ LEAD_IN = 0.15  # SPEC: the voice starts just after its scene starts
 
 
 @pytest.fixture
-async def sound(backend_url: str, tmp_path: Path) -> AsyncIterator[tuple[Api, FakeSpeechSynthesizer]]:
-    container = build_container(e2e_settings(backend_url, tmp_path / "data"))
+async def sound(own_backend_url: str, tmp_path: Path) -> AsyncIterator[tuple[Api, FakeSpeechSynthesizer]]:
+    container = build_container(e2e_settings(own_backend_url, tmp_path / "data"))
     voice = FakeSpeechSynthesizer(container.output_stager(), seconds=0.8, cost_per_char=0.001)
     container.speech_synthesizer.override(providers.Object(voice))
     async with AsyncTestClient(create_app(container)) as client:
@@ -150,11 +150,11 @@ async def test_no_voice_and_no_music_means_no_audio_stream(sound: tuple[Api, Fak
 
 
 @pytest.fixture
-async def offline(backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+async def offline(own_backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
     """The app exactly as configured by default: espeak-ng voice (when installed), local bed."""
     if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
         pytest.skip("espeak-ng is not installed")
-    container = build_container(e2e_settings(backend_url, tmp_path / "data"))
+    container = build_container(e2e_settings(own_backend_url, tmp_path / "data"))
     async with AsyncTestClient(create_app(container)) as client:
         api = Api(client, container, {}, {})
         api.alice = await api.new_tenant("offline-sound")

@@ -37,8 +37,8 @@ SCRIPTS = ("Grip everywhere.", SIXTEEN_WORDS, "Run today.")
 
 
 @pytest.fixture
-async def voiced(backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
-    container = build_container(e2e_settings(backend_url, tmp_path / "data"))
+async def voiced(own_backend_url: str, tmp_path: Path) -> AsyncIterator[Api]:
+    container = build_container(e2e_settings(own_backend_url, tmp_path / "data"))
     voice = FakeSpeechSynthesizer(container.output_stager(), seconds_per_word=SECONDS_PER_WORD)
     container.speech_synthesizer.override(providers.Object(voice))
     async with AsyncTestClient(create_app(container)) as client:
