@@ -22,11 +22,12 @@ from psycopg.conninfo import make_conninfo
 
 from adapters.events.inprocess import InProcessJobEvents
 from adapters.sqlalchemy.engine import async_url
+from adapters.sqlalchemy.events import JOB_EVENTS_CHANNEL
 from v3core.ports.events import JobEvents, Wakeup
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "v3_job_events"
+CHANNEL = JOB_EVENTS_CHANNEL
 READY_WAIT_SECONDS = 5.0
 """How long a new subscriber waits for the listener to be connected (it reads the log anyway;
 a listener that connects later wakes it)."""

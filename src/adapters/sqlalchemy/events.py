@@ -14,6 +14,9 @@ from v3core.errors import NotFound
 from v3core.events import JobEvent
 from v3core.ports.storage import JobEventRepository, Page, PageRequest
 
+JOB_EVENTS_CHANNEL = "v3_job_events"
+"""The PostgreSQL ``NOTIFY`` channel of job wake-ups (payload: the job id)."""
+
 _NEXT_SEQ = (
     sa.update(jobs)
     .where(jobs.c.id == sa.bindparam("job_id"))
@@ -55,6 +58,10 @@ class SqlAlchemyJobEventRepository(JobEventRepository):
             "created_at": created_at,
         }
         await self._tx.execute(sa.insert(job_events).values(values))
+        if self._tx.dialect == "postgresql":
+            # sent by PostgreSQL at commit, and only then (once per job per transaction): a
+            # process that dies between its commit and its publish loses no wake-up
+            await self._tx.execute(sa.select(sa.func.pg_notify(JOB_EVENTS_CHANNEL, job_id)))
 
     def _mine(self, owner_id: str, job_id: str) -> tuple[sa.ColumnElement[bool], ...]:
         return (job_events.c.job_id == job_id, job_events.c.owner_id == owner_id)

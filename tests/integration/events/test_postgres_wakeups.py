@@ -6,6 +6,8 @@ import psycopg
 import pytest
 
 from adapters.events.postgres import PostgresJobEvents, libpq_url
+from entrypoints.storage import open_storage
+from v3core.testing.builders import a_client, a_job, a_user, later
 
 pytestmark = pytest.mark.postgres
 
@@ -42,3 +44,30 @@ async def test_a_listener_that_lost_its_connection_reconnects_and_wakes_every_re
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_commit_wakes_other_processes_even_when_its_process_never_publishes(
+    postgres_url: str,
+) -> None:
+    """The NOTIFY goes with the transaction: a process that dies right after its commit, before
+    its own publish, still wakes the readers elsewhere (a storage without wake-ups plays it)."""
+    storage = open_storage(postgres_url)  # no ``wakeups``: nothing is published after commit
+    listener = PostgresJobEvents(postgres_url)
+    try:
+        user = a_user()
+        client = a_client(user.id)
+        job = a_job(user.id, client.id)
+        async with storage.uow_factory() as uow:
+            await uow.users.add(user)
+            await uow.clients.add(client)
+            await uow.jobs.add(job)
+            await uow.commit()
+        async with listener.subscribe(job.id) as reader:
+            async with storage.uow_factory() as uow:
+                await uow.job_events.append(job.id, "job.progress", {"percent": 50}, later())
+                assert not await reader.wait(0.3), "nothing is sent before the commit"
+                await uow.commit()
+            assert await reader.wait(10)
+    finally:
+        await listener.close()
+        await storage.close()
