@@ -70,6 +70,7 @@ async def check_request(request: Request[Any, Any, Any]) -> Response[None] | Non
             raise ValidationFailed.at(("query",), "the query may not contain NUL characters")
         reject_repeated_query_parameters(request)
         reject_unknown_query_parameters(request)
+        reject_null_query_values(request)
     if request.method in _BODY_METHODS:
         reject_non_json_bodies(request)
     return None
@@ -133,6 +134,17 @@ def reject_repeated_query_parameters(request: Request[Any, Any, Any]) -> None:
         if name in seen:
             raise ValidationFailed.at(("query", name), "given more than once")
         seen.add(name)
+
+
+def reject_null_query_values(request: Request[Any, Any, Any]) -> None:
+    """``?status=null`` (or ``clientId=null``): 422 naming the parameter. Litestar reads the word
+    ``null`` as "no value" for an optional parameter, so the filter would silently vanish and
+    the answer list everything; leaving the parameter out is how to not filter."""
+    for name, value in request.query_params.items():
+        if value == "null":
+            raise ValidationFailed.at(
+                ("query", name), "`null` is not a value of this filter (leave the parameter out instead)"
+            )
 
 
 def reject_non_json_bodies(request: Request[Any, Any, Any]) -> None:

@@ -44,6 +44,21 @@ async def test_an_unknown_query_parameter_is_a_422_naming_it(api: Api, path: str
     assert name in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v3/campaigns?status=null", "status"),
+        ("/api/v3/campaigns?clientId=null", "clientId"),
+        ("/api/v3/jobs?status=null", "status"),
+        ("/api/v3/assets?type=null", "type"),
+    ],
+)
+async def test_a_filter_given_as_null_is_a_422_not_an_unfiltered_list(api: Api, path: str, name: str) -> None:
+    response = await api.client.get(path, headers=api.alice)
+    assert response.status_code == 422, response.text
+    assert ["query", name] in [d["loc"] for d in response.json()["meta"]["details"]]
+
+
 async def test_the_documented_filter_spellings_still_work(api: Api) -> None:
     for path in ("/api/v3/assets?type=image&asset_type=image", "/api/v3/jobs?client_id=x&status=completed"):
         response = await api.client.get(path, headers=api.alice)

@@ -98,6 +98,19 @@ def _wire_identical_to_valid(case: Any) -> bool:
     return any(isinstance(v, list) and len(v) <= 1 for v in values)
 
 
+SUPPRESSED_HEALTH_CHECKS = [
+    # every example is a request through the whole app and its database, not a pure function
+    HealthCheck.too_slow,
+    # the negative walk drops cases whose wire form equals a valid request (``assume``), and
+    # schemathesis filters its own negative candidates: many are discarded by design
+    HealthCheck.filter_too_much,
+    # request bodies of the bulk operations (100 URLs, whole briefs) are large by the schema
+    HealthCheck.data_too_large,
+    HealthCheck.large_base_example,
+]
+"""The health checks off, one by one, each for its reason (the others stay on)."""
+
+
 def _fuzz(
     operation: Any,
     mode: GenerationMode,
@@ -126,7 +139,7 @@ def _fuzz(
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
+        suppress_health_check=SUPPRESSED_HEALTH_CHECKS,
     )
     def run(case: Any) -> None:
         if mode is GenerationMode.NEGATIVE:
