@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -79,28 +80,11 @@ def _rss_kb(field: str) -> int:
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
-Visuals = list[tuple[str, str | None, str]]
-"""(kind, file name or None, shot type) per scene."""
-
-
-def render_once(folder: str, visuals: Visuals) -> tuple[float, float, float]:
-    """Runs in a fresh child: renders the storyboard; returns (wall s, CPU s, peak RSS growth MB)."""
-    from adapters.blobs.memory import InMemoryBlobStore
+def timed_render(blobs: Any, folder: str, request: Any) -> tuple[float, float, float]:
+    """Renders ``request`` with the animatic renderer (blobs from ``blobs``) in this process;
+    (wall s, CPU s, peak RSS growth MB). The video is deleted."""
     from adapters.rendering import AnimaticRenderer
-    from v3core.ports.renderer import RenderAsset, RenderRequest, RenderScene
 
-    blobs = InMemoryBlobStore()
-    scenes = []
-    for number, (kind, name, shot) in enumerate(visuals, start=1):
-        visual = None
-        if name is not None:
-            blobs.blobs[name] = (Path(folder) / name).read_bytes()
-            visual = RenderAsset(name, name, kind, "video/mp4" if kind == "video" else "image/jpeg")
-        script = f"Scene {number}: a line of the voiceover, on screen."
-        scenes.append(RenderScene(number, SCENE_SECONDS, "", script, shot, "dissolve", visual))
-    request = RenderRequest(
-        "bench", tuple(scenes), "16:9", brand_colors=("#0f766e", "#facc15"), call_to_action="Shop now"
-    )
     renderer = AnimaticRenderer(blobs, Path(folder) / "renders")
 
     async def nothing(done: int, total: int, message: str) -> None:
@@ -116,6 +100,30 @@ def render_once(folder: str, visuals: Visuals) -> tuple[float, float, float]:
     renderer.close()
     os.unlink(video.path)
     return wall, cpu, (peak - before) / 1024
+
+
+Visuals = list[tuple[str, str | None, str]]
+"""(kind, file name or None, shot type) per scene."""
+
+
+def render_once(folder: str, visuals: Visuals) -> tuple[float, float, float]:
+    """Runs in a fresh child: renders the storyboard; returns (wall s, CPU s, peak RSS growth MB)."""
+    from adapters.blobs.memory import InMemoryBlobStore
+    from v3core.ports.renderer import RenderAsset, RenderRequest, RenderScene
+
+    blobs = InMemoryBlobStore()
+    scenes = []
+    for number, (kind, name, shot) in enumerate(visuals, start=1):
+        visual = None
+        if name is not None:
+            blobs.blobs[name] = (Path(folder) / name).read_bytes()
+            visual = RenderAsset(name, name, kind, "video/mp4" if kind == "video" else "image/jpeg")
+        script = f"Scene {number}: a line of the voiceover, on screen."
+        scenes.append(RenderScene(number, SCENE_SECONDS, "", script, shot, "dissolve", visual))
+    request = RenderRequest(
+        "bench", tuple(scenes), "16:9", brand_colors=("#0f766e", "#facc15"), call_to_action="Shop now"
+    )
+    return timed_render(blobs, folder, request)
 
 
 def measure(folder: str, visuals: Visuals, runs: int) -> list[tuple[float, float, float]]:

@@ -22,7 +22,6 @@ slower than 3x real time.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import statistics
 import sys
@@ -34,7 +33,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
-from bench_composition import make_clip
+from bench_composition import make_clip, timed_render
 from scipy.io import wavfile
 
 SCENES = 5
@@ -64,17 +63,9 @@ def bed_wav(path: Path) -> float:
     return took
 
 
-def _rss_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"{field} not in /proc/self/status")
-
-
 def render_once(folder: str, footage: bool, sound: bool) -> tuple[float, float, float]:
     """Runs in a fresh child: renders the job; returns (wall s, CPU s, peak RSS growth MB)."""
     from adapters.blobs.memory import InMemoryBlobStore
-    from adapters.rendering import AnimaticRenderer
     from v3core.ports.renderer import RenderAsset, RenderAudio, RenderRequest, RenderScene
     from v3core.voiceover import LEAD_IN_SECONDS, captions
 
@@ -114,21 +105,7 @@ def render_once(folder: str, footage: bool, sound: bool) -> tuple[float, float, 
             music=str(Path(folder) / "bed.wav"),
             captions=tuple(cues),
         )
-    renderer = AnimaticRenderer(blobs, Path(folder) / "renders")
-
-    async def nothing(done: int, total: int, message: str) -> None:
-        return None
-
-    before = _rss_kb("VmRSS")
-    cpu_before = time.process_time()
-    started = time.perf_counter()
-    video = asyncio.run(renderer.render(request, nothing, lambda: False))
-    wall = time.perf_counter() - started
-    cpu = time.process_time() - cpu_before
-    peak = _rss_kb("VmHWM")
-    renderer.close()
-    os.unlink(video.path)
-    return wall, cpu, (peak - before) / 1024
+    return timed_render(blobs, folder, request)
 
 
 def measure(folder: str, footage: bool, sound: bool, runs: int) -> list[tuple[float, float, float]]:
