@@ -112,3 +112,24 @@ async def test_waiting_for_the_storyboard_wakes_on_the_commit_and_gives_up_at_th
 
     assert view is not None
     assert view.job.status == JobStatus.STORYBOARD_READY
+
+
+async def test_an_idle_stream_of_a_job_deleted_with_its_client_ends(world: World) -> None:
+    owner, job_id = await world.new_job()
+    stream = world.follow.follow(owner, job_id)
+    assert (await _next_event(stream)).type == "job.created"
+    async with world.uow() as uow:
+        job = await uow.jobs.get(owner, job_id)
+        assert job is not None
+        await uow.jobs.delete(owner, job_id)
+        await uow.clients.delete(owner, job.client_id)
+        await uow.commit()
+
+    ticks = await asyncio.wait_for(_count_until_the_end(stream), 5)
+
+    assert 0 < ticks < 10, "it ends after a few keep-alives, not never"
+    assert world.wakeups.readers == 0
+
+
+async def _count_until_the_end(stream: AsyncIterator[JobEvent | None]) -> int:
+    return len([item async for item in stream])

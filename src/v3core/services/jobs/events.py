@@ -32,6 +32,11 @@ class JobHistory:
             return await uow.job_events.page(owner_id, job_id, page)
 
 
+GONE_CHECK_EVERY = 4
+"""An idle stream checks every this many keep-alives (a minute at the default 15 s) that its
+job still exists: a job deleted with its client leaves no event to end the stream on."""
+
+
 @attrs.frozen
 class FollowJobEvents:
     """Every event of a job after a given sequence number, in order, as they are committed.
@@ -70,8 +75,16 @@ class FollowJobEvents:
                     checked = True
                     if job is None or job.status.is_terminal:
                         return
+                idle = 0
                 while not await wakeup.wait(self.keepalive_seconds):
+                    idle += 1
+                    if idle % GONE_CHECK_EVERY == 0 and not await self._exists(owner_id, job_id):
+                        return  # deleted (with its client): no event says so, the stream ends
                     yield None
+
+    async def _exists(self, owner_id: str, job_id: str) -> bool:
+        async with self.uow() as uow:
+            return await uow.jobs.get(owner_id, job_id) is not None
 
 
 _PLANNING = (JobStatus.PENDING, JobStatus.STORYBOARD_PROCESSING)
