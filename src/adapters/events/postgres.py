@@ -1,9 +1,12 @@
 """Wake-ups across processes: PostgreSQL ``LISTEN``/``NOTIFY`` on one channel.
 
-Each process keeps one listening connection (opened by the first subscriber) and one
-publishing connection (opened by the first publish). A publish wakes this process's readers
-at once and sends ``NOTIFY v3_job_events, '<job id>'`` for the others. The listener skips
-the notifications its own publisher sent (already delivered in process). A subscriber waits
+The notification is sent by the change itself: the SQL storage's event append runs
+``pg_notify('v3_job_events', '<job id>')`` in the change's transaction, which PostgreSQL
+delivers at commit and only then (``adapters.sqlalchemy.events``), so no process can commit
+an event and die before announcing it. ``publish`` (after the commit) wakes this process's
+readers at once; each process keeps one listening connection (opened by the first
+subscriber) that wakes its readers on every notification, its own commits' included (a
+second wake-up costs a reader one read of the log). A subscriber waits
 for the listener to be connected before it reads the log; when the listening connection is
 lost (or a subscriber gave up waiting for it) the listener reconnects with backoff and then
 wakes every reader, so the wake-ups sent while nobody listened cost a re-read, never an event.
@@ -51,9 +54,6 @@ class PostgresJobEvents(JobEvents):
         self._listening = asyncio.Event()
         self._unheard = False
         """Whether a reader may have missed a wake-up (no listener connected at some point)."""
-        self._publisher: psycopg.AsyncConnection[tuple[object, ...]] | None = None
-        self._publisher_pid: int | None = None
-        self._publish_lock = asyncio.Lock()
 
     @property
     def readers(self) -> int:
@@ -61,31 +61,9 @@ class PostgresJobEvents(JobEvents):
         return self._local.readers
 
     async def publish(self, job_ids: Sequence[str]) -> None:
+        """Wake this process's readers of ``job_ids`` at once; the other processes hear the
+        commit's own notification."""
         self._local.wake(job_ids)
-        try:
-            async with self._publish_lock:
-                connection = await self._publishing()
-                await connection.execute(
-                    "SELECT pg_notify(%s, id) FROM unnest(%s::text[]) AS id", (self._channel, list(job_ids))
-                )
-        except psycopg.Error as error:
-            # the events are committed; readers elsewhere catch up at their next wake-up
-            log.warning(
-                "publishing job events failed: %s", str(error).splitlines()[0] if str(error) else error
-            )
-            await self._drop_publisher()
-
-    async def _publishing(self) -> psycopg.AsyncConnection[tuple[object, ...]]:
-        if self._publisher is None or self._publisher.closed:
-            self._publisher = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
-            self._publisher_pid = self._publisher.info.backend_pid
-        return self._publisher
-
-    async def _drop_publisher(self) -> None:
-        publisher, self._publisher = self._publisher, None
-        if publisher is not None:
-            with contextlib.suppress(psycopg.Error):
-                await publisher.close()
 
     @asynccontextmanager
     async def subscribe(self, job_id: str) -> AsyncIterator[Wakeup]:
@@ -112,8 +90,7 @@ class PostgresJobEvents(JobEvents):
                     self._unheard = False
                     delay = 0.1
                     async for notify in connection.notifies():
-                        if notify.pid != self._publisher_pid:
-                            self._local.wake((notify.payload,))
+                        self._local.wake((notify.payload,))
             except psycopg.Error as error:
                 log.warning("job events listener lost its connection (%s); reconnecting", error)
             self._listening.clear()
@@ -128,4 +105,3 @@ class PostgresJobEvents(JobEvents):
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
         self._listening.clear()
-        await self._drop_publisher()

@@ -1,6 +1,10 @@
-"""LISTEN/NOTIFY wake-ups between two processes' adapters on one PostgreSQL database."""
+"""LISTEN/NOTIFY wake-ups between processes on one PostgreSQL database: the notification a
+commit sends (here sent as another process's committed transaction would) wakes the readers
+of that job; ``publish`` wakes this process's own readers."""
 
 from __future__ import annotations
+
+import asyncio
 
 import psycopg
 import pytest
@@ -12,23 +16,30 @@ from v3core.testing.builders import a_client, a_job, a_user, later
 pytestmark = pytest.mark.postgres
 
 
-async def test_a_publish_in_one_process_wakes_the_readers_of_that_job_in_another(postgres_url: str) -> None:
-    a, b = PostgresJobEvents(postgres_url, "wake_test_1"), PostgresJobEvents(postgres_url, "wake_test_1")
+def notify_from_elsewhere(postgres_url: str, channel: str, job_id: str) -> None:
+    """What another process's commit of an event of ``job_id`` sends."""
+    with psycopg.connect(libpq_url(postgres_url), autocommit=True) as other:
+        other.execute("SELECT pg_notify(%s, %s)", (channel, job_id))
+
+
+async def test_a_commit_in_another_process_wakes_the_readers_of_that_job_here(postgres_url: str) -> None:
+    a = PostgresJobEvents(postgres_url, "wake_test_1")
     try:
         async with a.subscribe("job-1") as mine, a.subscribe("job-2") as other:
-            await b.publish(["job-1"])
+            await asyncio.to_thread(notify_from_elsewhere, postgres_url, "wake_test_1", "job-1")
             assert await mine.wait(10)
             assert not await other.wait(0.2), "only the job's readers wake"
-            assert not await mine.wait(0.2), "one wake-up per publish"
+            assert not await mine.wait(0.2), "one wake-up per notification"
+            await a.publish(["job-2"])
+            assert await other.wait(0), "publish wakes this process's readers at once"
     finally:
         await a.close()
-        await b.close()
 
 
 async def test_a_listener_that_lost_its_connection_reconnects_and_wakes_every_reader(
     postgres_url: str,
 ) -> None:
-    a, b = PostgresJobEvents(postgres_url, "wake_test_2"), PostgresJobEvents(postgres_url, "wake_test_2")
+    a = PostgresJobEvents(postgres_url, "wake_test_2")
     try:
         async with a.subscribe("job-1") as reader:
             with psycopg.connect(libpq_url(postgres_url), autocommit=True) as admin:
@@ -39,11 +50,10 @@ async def test_a_listener_that_lost_its_connection_reconnects_and_wakes_every_re
             assert await reader.wait(10), (
                 "after the reconnect, readers re-read (what was missed is in the log)"
             )
-            await b.publish(["job-1"])
+            await asyncio.to_thread(notify_from_elsewhere, postgres_url, "wake_test_2", "job-1")
             assert await reader.wait(10), "and later wake-ups arrive again"
     finally:
         await a.close()
-        await b.close()
 
 
 async def test_a_commit_wakes_other_processes_even_when_its_process_never_publishes(
