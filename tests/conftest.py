@@ -50,10 +50,9 @@ def _admin() -> psycopg.Connection:
         pytest.skip(PG_UNREACHABLE)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A migrated PostgreSQL database ``v3test_<random>``, dropped at the end of the session."""
-    name = f"v3test_{secrets.token_hex(6)}"
+def _migrated_postgres(prefix: str) -> Iterator[str]:
+    """A migrated PostgreSQL database ``<prefix>_<random>``, dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
     with _admin() as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql://postgres@127.0.0.1:5432/{name}"
@@ -63,3 +62,17 @@ def postgres_url() -> Iterator[str]:
     finally:
         with _admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database for the whole session."""
+    yield from _migrated_postgres("v3test")
+
+
+@pytest.fixture
+def own_database() -> Iterator[str]:
+    """A migrated PostgreSQL database for one test alone: on the session's shared database the
+    in-process runner of another test's app (same pytest worker) would see that test's jobs
+    unfinished and run them too."""
+    yield from _migrated_postgres("v3own")

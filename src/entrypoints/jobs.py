@@ -106,16 +106,18 @@ AnyTaskRunner: TypeAlias = "InProcessTaskRunner | ProcrastinateTaskRunner"
 def make_task_runner(settings: Settings) -> AnyTaskRunner:
     """``TASK_RUNNER``: in-process (planning bounded by ``WORKER_CONCURRENCY``, one render at a
     time; on PostgreSQL, job leases let several ``v3 serve`` processes share the work) or
-    procrastinate queues in the PostgreSQL database, worked by ``v3 worker``."""
-    if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
-        from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
-
-        return ProcrastinateTaskRunner(settings.database_url)
+    procrastinate queues in the PostgreSQL database, worked by ``v3 worker``. Queue workers claim
+    the same leases, so a serving process left on the in-process runner next to them never runs
+    a step they run (decision 0116)."""
     leases = None
     if settings.is_postgresql:
         from adapters.tasks.pg_leases import PostgresJobLeases
 
         leases = PostgresJobLeases(settings.database_url)
+    if settings.task_runner == TaskRunnerKind.PROCRASTINATE:
+        from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
+
+        return ProcrastinateTaskRunner(settings.database_url, leases=leases)
     limits = {
         TaskKind.PLAN_STORYBOARD: settings.worker_concurrency,
         TaskKind.RENDER_VIDEO: 1,

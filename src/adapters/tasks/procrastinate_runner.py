@@ -25,6 +25,7 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.types import TimeDeltaParams
 
 from adapters.tasks.idle import SubmitWhenIdle
+from adapters.tasks.leases import JobLeases, LocalJobLeases
 from adapters.tasks.procrastinate_app import (
     TaskHandler,
     build_app,
@@ -51,8 +52,10 @@ class ProcrastinateTaskRunner(TaskRunner):
         pool_min: int = 1,
         pool_max: int = 10,
         stalled_after: float = 30.0,
+        leases: JobLeases | None = None,
     ) -> None:
         self._conninfo = libpq_conninfo(database_url)
+        self._leases = leases or LocalJobLeases()
         self._handler: TaskHandler | None = None
         self._reconcile: list[Callable[[], Awaitable[int]]] = []
         self._stalled_after = stalled_after
@@ -81,11 +84,12 @@ class ProcrastinateTaskRunner(TaskRunner):
             self._opened = True
 
     async def shutdown(self) -> None:
-        """Close the connection pool (queued work stays in the database)."""
+        """Close the connection pool (queued work stays in the database) and the leases."""
         async with self._open_lock:
             if self._opened:
                 await self.app.close_async()
                 self._opened = False
+        await self._leases.close()
 
     async def submit(self, kind: TaskKind, job_id: str, *, delay: float = 0.0) -> None:
         await self.open()
@@ -163,6 +167,14 @@ class ProcrastinateTaskRunner(TaskRunner):
         )
 
     async def _run(self, kind: TaskKind, job_id: str) -> None:
+        """Run a task under its job lease: a ``v3 serve`` with the in-process runner on the same
+        database (a mixed set-up) claims the same leases, so a step never runs in both."""
         if self._handler is None:
             raise RuntimeError("ProcrastinateTaskRunner.bind() was not called")
-        await self._handler(kind, job_id)
+        if not await self._leases.claim(kind, job_id):
+            log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
+            return
+        try:
+            await self._handler(kind, job_id)
+        finally:
+            await self._leases.release(kind, job_id)

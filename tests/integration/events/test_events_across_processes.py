@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -16,8 +15,6 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.sqlalchemy.migrate import upgrade_database
-from tests.conftest import _admin
 from tests.integration.jobs.server import V3, ServeProcess
 
 pytestmark = pytest.mark.postgres
@@ -31,23 +28,6 @@ def _env(database_url: str, root: Path) -> dict[str, str]:
         "JWT_SECRET": "test-secret-" + "x" * 32,
         "PYTHONUNBUFFERED": "1",
     }
-
-
-@pytest.fixture
-def own_database() -> Iterator[str]:
-    """A migrated PostgreSQL database for this test alone: on the session's shared database the
-    in-process runner of another test's app (same pytest worker) would see this job unfinished
-    and render it too, racing the ``v3 worker``."""
-    name = f"v3events_{secrets.token_hex(6)}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-        upgrade_database(url)
-        yield url
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

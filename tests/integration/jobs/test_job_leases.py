@@ -1,5 +1,6 @@
 """Several ``v3 serve`` processes with the in-process runner on one PostgreSQL: each resumes the
-unfinished jobs at start-up, and each step still runs in exactly one of them (job leases).
+unfinished jobs at start-up, and each step still runs in exactly one of them (job leases). The
+same holds for a serving process left on the in-process runner next to a ``v3 worker``.
 
 Two containers stand for two processes: each has its own engine, connection pool, task
 runner and lease connection, and they start at the same time on the same database. The
@@ -20,7 +21,8 @@ from dependency_injector import providers
 from adapters.planners.template import TemplateScenePlanner
 from adapters.tasks.pg_leases import PostgresJobLeases, lease_key
 from entrypoints.container import Container, build_container, close_container, start_container
-from entrypoints.settings import Settings
+from entrypoints.settings import Settings, TaskRunnerKind
+from entrypoints.worker import run_workers
 from tests.integration.jobs.conftest import brief
 from v3core.model import JobStatus
 from v3core.ports.planner import PlannerReply, PlanRequest
@@ -57,8 +59,10 @@ class NoRunner:
         return None
 
 
-def _settings(database_url: str, data_dir: Path) -> Settings:
-    return Settings(database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32)
+def _settings(database_url: str, data_dir: Path, **fields: object) -> Settings:
+    return Settings(
+        database_url=database_url, data_dir=data_dir, jwt_secret="test-secret-" + "x" * 32, **fields
+    )
 
 
 async def _unfinished_jobs(postgres_url: str, data_dir: Path, count: int) -> list[str]:
@@ -80,8 +84,8 @@ async def _unfinished_jobs(postgres_url: str, data_dir: Path, count: int) -> lis
         await close_container(container)
 
 
-def _process(postgres_url: str, data_dir: Path, planner: CountingPlanner) -> Container:
-    container = build_container(_settings(postgres_url, data_dir))
+def _process(postgres_url: str, data_dir: Path, planner: CountingPlanner, **fields: object) -> Container:
+    container = build_container(_settings(postgres_url, data_dir, **fields))
     container.planner.override(providers.Object(planner))
     return container
 
@@ -105,6 +109,43 @@ async def test_two_serving_processes_resume_the_same_jobs_and_each_step_runs_onc
     ours = {message: count for message, count in planner.plans.items() if message.startswith("lease-job-")}
     assert ours == {f"lease-job-{n}": 1 for n in range(len(job_ids))}  # (the session database may
     # hold other tests' unfinished jobs: they are resumed too)
+
+
+async def test_a_serving_process_on_the_in_process_runner_next_to_a_queue_worker_never_runs_a_step_twice(
+    own_database: str, tmp_path: Path
+) -> None:
+    """A mixed set-up (one ``v3 serve`` left on ``TASK_RUNNER=inprocess``, a ``v3 worker`` on the
+    queue): both resume the same unfinished jobs at start; the worker's tasks claim the same
+    leases, so each job is planned once."""
+    job_ids = await _unfinished_jobs(own_database, tmp_path / "creator", count=6)
+    planner = CountingPlanner()
+    serving = _process(own_database, tmp_path / "serve", planner)
+    worker = _process(own_database, tmp_path / "worker", planner, task_runner=TaskRunnerKind.PROCRASTINATE)
+    stop = asyncio.Event()
+    working = asyncio.create_task(
+        run_workers(worker, stop, concurrency=6, fetch_job_polling_interval=0.1, queues=["planning"])
+    )
+
+    async def statuses() -> list[JobStatus]:
+        async with serving.uow_factory()() as uow:
+            return [(await uow.jobs.get_any(job_id)).status for job_id in job_ids]  # type: ignore[union-attr]
+
+    try:
+        await start_container(serving)
+        for _ in range(300):
+            if await statuses() == [JobStatus.STORYBOARD_READY] * len(job_ids) or working.done():
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.wait_for(serving.task_runner().join(), 30)
+        await asyncio.sleep(1.0)  # a duplicate run would have begun by now
+        final = await statuses()
+    finally:
+        stop.set()
+        await asyncio.wait_for(working, 30)
+        await asyncio.gather(close_container(serving), close_container(worker))
+
+    assert final == [JobStatus.STORYBOARD_READY] * len(job_ids)
+    assert planner.plans == {f"lease-job-{n}": 1 for n in range(len(job_ids))}
 
 
 async def test_a_lease_goes_to_one_claimer_and_is_free_again_once_released_or_its_process_is_gone(
