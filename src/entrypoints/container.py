@@ -29,7 +29,7 @@ from entrypoints import log_redaction
 from entrypoints import media as media_wiring
 from entrypoints import sound as sound_wiring
 from entrypoints import webhooks as webhook_wiring
-from entrypoints.settings import Settings
+from entrypoints.settings import RATE_LIMITS_AUTO, Settings
 from entrypoints.storage import Storage, open_storage
 from entrypoints.teardown import Teardown, closing
 from v3core.ports.events import DeliverableEvents, JobEvents
@@ -39,6 +39,7 @@ from v3core.services.jobs.library import AssetLibraryImporter
 
 if TYPE_CHECKING:
     from adapters.login_throttle import LimitsLoginThrottle
+    from adapters.sqlalchemy.login_failures import PostgresLoginThrottle
 
 
 def _jwt_secret(settings: Settings) -> str:
@@ -49,13 +50,25 @@ def _jwt_lifetime(settings: Settings) -> timedelta:
     return timedelta(minutes=settings.jwt_lifetime_minutes)
 
 
-def _login_throttle(settings: Settings) -> LimitsLoginThrottle:
-    from adapters.login_throttle import LimitsLoginThrottle  # ``limits`` loads on the first login
+def _login_throttle(settings: Settings, storage: Storage) -> LimitsLoginThrottle | PostgresLoginThrottle:
+    """Budgets in the PostgreSQL database (shared by every process on it), else in ``limits``'
+    storage (``memory://``: this process alone; ``redis://``: shared)."""
+    if settings.login_budgets_in_database and storage.engine is not None:
+        from adapters.sqlalchemy.login_failures import PostgresLoginThrottle  # loads on the first login
+
+        return PostgresLoginThrottle(
+            storage.engine,
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+        )
+    from adapters.login_throttle import LimitsLoginThrottle
 
     return LimitsLoginThrottle(
         per_account=settings.login_failures_per_account,
         per_address=settings.login_failures_per_address,
-        storage_url=settings.rate_limit_storage_url,
+        storage_url="memory://"
+        if settings.rate_limit_storage_url == RATE_LIMITS_AUTO
+        else settings.rate_limit_storage_url,
     )
 
 
@@ -99,7 +112,6 @@ class Container(containers.DeclarativeContainer):
         ),
         _close_hasher,
     )
-    login_throttle = providers.Singleton(_login_throttle, settings)
     token_issuer = providers.Singleton(
         PyJwtTokenIssuer,
         secret=providers.Callable(_jwt_secret, settings),
@@ -123,6 +135,7 @@ class Container(containers.DeclarativeContainer):
         _close_storage,
     )
     uow_factory = providers.Callable(lambda storage: storage.uow_factory, storage)
+    login_throttle = providers.Singleton(_login_throttle, settings, storage)
 
     # accounts
     create_user = providers.Singleton(

@@ -42,6 +42,11 @@ class JobEventsKind(StrEnum):
     POSTGRES = "postgres"
 
 
+RATE_LIMITS_AUTO = "auto"
+RATE_LIMITS_IN_DATABASE = "database"
+"""``RATE_LIMIT_STORAGE_URL`` values besides a ``limits`` storage URL (``memory://``, ``redis://``)."""
+
+
 class ImageProvider(StrEnum):
     """Who draws still images (``local``: nothing is generated; the renderer draws offline)."""
 
@@ -152,8 +157,10 @@ class Settings(BaseSettings):
     """Failed logins allowed per account (``limits`` notation: ``5/minute``, ``20 per hour``)."""
     login_failures_per_address: str = "20/minute"
     """Failed logins allowed per client address."""
-    rate_limit_storage_url: str = "memory://"
-    """Where login budgets live: ``memory://`` (per process) or ``redis://host:6379`` (shared)."""
+    rate_limit_storage_url: str = "auto"
+    """Where login budgets live: ``database`` (a PostgreSQL table, shared by every process on
+    the database), ``memory://`` (per process) or ``redis://host:6379`` (shared); ``auto`` is
+    ``database`` on PostgreSQL, else ``memory://``."""
     password_hash_concurrency: int = Field(default=2, ge=1, le=64)
     """argon2 hashes computed at once (64 MiB each); further logins wait in line."""
 
@@ -320,6 +327,31 @@ class Settings(BaseSettings):
         if self.job_events == JobEventsKind.POSTGRES and not self.is_postgresql:
             raise ValueError("JOB_EVENTS=postgres needs a PostgreSQL DATABASE_URL (postgresql://...)")
         return self
+
+    @field_validator("rate_limit_storage_url")
+    @classmethod
+    def _rate_limit_storage_is_known(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in (RATE_LIMITS_AUTO, RATE_LIMITS_IN_DATABASE):
+            return value.lower()
+        if not value.startswith(("memory://", "redis")):  # redis://, rediss://, redis+sentinel://...
+            raise ValueError("RATE_LIMIT_STORAGE_URL is auto, database, memory:// or redis://host:6379")
+        return value
+
+    @model_validator(mode="after")
+    def _login_budgets_in_the_database_need_postgresql(self) -> Settings:
+        if self.rate_limit_storage_url == RATE_LIMITS_IN_DATABASE and not self.is_postgresql:
+            raise ValueError(
+                "RATE_LIMIT_STORAGE_URL=database needs a PostgreSQL DATABASE_URL (postgresql://...)"
+            )
+        return self
+
+    @property
+    def login_budgets_in_database(self) -> bool:
+        """Whether failed-login budgets are counted in the PostgreSQL database (shared by every process)."""
+        if self.rate_limit_storage_url == RATE_LIMITS_AUTO:
+            return self.is_postgresql
+        return self.rate_limit_storage_url == RATE_LIMITS_IN_DATABASE
 
     @property
     def wakes_across_processes(self) -> bool:

@@ -265,5 +265,17 @@ webhook_deliveries = sa.Table(
 unique, so dispatching an event twice stores it once). ``job_id`` is not a foreign key: the
 delivery log outlives a deleted job."""
 
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("key", id_type(), primary_key=True),
+    sa.Column("window_end", sa.BigInteger, nullable=False),
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.Index(None, "window_end"),
+)
+"""Failed-login budgets on PostgreSQL (decision 0120): one fixed-window counter per account or
+client address, ``key`` the sha256 of which (nothing in clear), ``window_end`` in Unix seconds of
+the database clock. Rows of past windows are purged from time to time."""
+
 sa.Index("ix_job_events_type_created_at", job_events.c.type, job_events.c.created_at)
 """Webhook recovery finds the few events of webhook types among the many progress events."""
