@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from limits import parse
+from pydantic import ValidationError
 
 from tests.e2e.concurrent import Call, concurrently
 from tests.e2e.conftest import Api
+from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand
 
 LOGIN = "/api/v3/auth/login"
@@ -87,3 +90,13 @@ async def test_successful_logins_do_not_use_the_budget(api: Api, budgets: tuple[
     for _ in range(per_account + 2):
         assert (await _login(api, email, "correct horse")).status_code == 200
     assert (await _login(api, email, "wrong horse")).status_code == 401
+
+
+def test_budgets_in_the_database_are_refused_without_postgresql(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="RATE_LIMIT_STORAGE_URL=database needs a PostgreSQL"):
+        SealedSettings(database_url=f"sqlite:///{tmp_path}/v3.db", rate_limit_storage_url="database")
+
+
+def test_an_unknown_budget_store_is_refused_at_start_up() -> None:
+    with pytest.raises(ValidationError, match="auto, database, memory:// or redis://"):
+        SealedSettings(database_url="memory://", rate_limit_storage_url="postgres://elsewhere/db")
