@@ -2,9 +2,10 @@
 
 A fixed window per key (``5/minute``-style strings, the ``limits`` notation). An attempt
 reserves one hit on both keys before any password is hashed, so a burst of concurrent
-guesses is refused at once; a successful login gives its hits back. Storage is in process
-memory by default (one budget per API process); a ``redis://`` URL shares it between
-processes (needs the ``coredis`` client, ``limits[async-redis]``).
+guesses is refused at once; a successful login gives its hits back. ``memory://`` keeps the
+budgets in this process (one budget per API process: the embedded default); a ``redis://`` URL
+shares them between processes (needs the ``coredis`` client: the ``redis`` extra). On
+PostgreSQL the default is ``adapters.sqlalchemy.login_failures`` instead.
 """
 
 from __future__ import annotations

@@ -275,7 +275,8 @@ login_failures = sa.Table(
 )
 """Failed-login budgets on PostgreSQL (decision 0120): one fixed-window counter per account or
 client address, ``key`` the sha256 of which (nothing in clear), ``window_end`` in Unix seconds of
-the database clock. Rows of past windows are purged from time to time."""
+the database clock. Rows of past windows are purged from time to time. On PostgreSQL the table is
+``UNLOGGED`` (migration 0009): no WAL flush per failed login, and a crash only resets budgets."""
 
 sa.Index("ix_job_events_type_created_at", job_events.c.type, job_events.c.created_at)
 """Webhook recovery finds the few events of webhook types among the many progress events."""

@@ -22,12 +22,16 @@ ID = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 
 def upgrade() -> None:
+    # UNLOGGED on PostgreSQL: a counter write then waits for no WAL flush at commit (a failed
+    # login must not pay an fsync); after a database crash the budgets simply start afresh.
+    unlogged = ["UNLOGGED"] if op.get_bind().dialect.name == "postgresql" else []
     op.create_table(
         "login_failures",
         sa.Column("key", ID, nullable=False),
         sa.Column("window_end", sa.BigInteger(), nullable=False),
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_failures")),
+        prefixes=unlogged,
     )
     op.create_index(op.f("ix_login_failures_window_end"), "login_failures", ["window_end"], unique=False)
 
