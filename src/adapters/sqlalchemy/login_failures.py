@@ -2,13 +2,14 @@
 
 The same contract as ``adapters.login_throttle.LimitsLoginThrottle`` (decision 0120), counted
 in the ``login_failures`` table so that N ``v3 serve`` processes on one PostgreSQL give an
-attacker one budget, not N. Fixed windows aligned on the database clock (every process agrees
-on where a window starts, whatever its own clock says): ``acquire`` reserves a hit on the
-account's and the address's counters in one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``
-(one round trip, atomic per row, so a concurrent burst from any number of processes is
-counted exactly); over either budget it gives both back in a second statement and refuses.
-``succeeded`` gives the reservation back, so only failures use the budget. Keys are sha256
-digests: no email or address is stored in clear. Rows of past windows are deleted every
+attacker one budget, not N. Fixed windows that start at a key's first failure, as ``limits``'
+own, timed by the database clock (every process agrees on when a window ends, whatever its
+own clock says): ``acquire`` reserves a hit on the account's and the address's counters in
+one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (one round trip, atomic per row, so a
+concurrent burst from any number of processes is counted exactly); over either budget it
+gives both back in a second statement and refuses. ``succeeded`` gives the reservation back,
+so only failures use the budget. Keys are sha256 digests: no email or address is stored in
+clear. Rows of past windows are deleted every
 ``PURGE_EVERY_SECONDS`` by the process that next takes a hit.
 """
 
@@ -31,29 +32,31 @@ PURGE_EVERY_SECONDS = 600.0
 _RESERVE = sa.text(
     """
     INSERT INTO login_failures AS f (key, window_end, hits)
-    SELECT w.key, (floor(c.now / w.period)::bigint + 1) * w.period, 1
-    FROM (SELECT extract(epoch FROM clock_timestamp()) AS now) AS c,
-         (VALUES (:account_key, CAST(:account_period AS bigint)),
+    SELECT w.key, floor(extract(epoch FROM now()))::bigint + w.period, 1
+    FROM (VALUES (:account_key, CAST(:account_period AS bigint)),
                  (:address_key, CAST(:address_period AS bigint))) AS w (key, period)
     ORDER BY w.key
     ON CONFLICT (key) DO UPDATE
-    SET hits = CASE WHEN f.window_end = excluded.window_end THEN f.hits + 1 ELSE 1 END,
-        window_end = excluded.window_end
-    RETURNING f.key, f.hits, f.window_end - extract(epoch FROM clock_timestamp()) AS remaining
+    SET hits = CASE WHEN f.window_end > extract(epoch FROM now()) THEN f.hits + 1 ELSE 1 END,
+        window_end = CASE WHEN f.window_end > extract(epoch FROM now()) THEN f.window_end
+                          ELSE excluded.window_end END
+    RETURNING f.key, f.hits, f.window_end - extract(epoch FROM now()) AS remaining
     """
 )
-"""Rows are locked in key order, so two reservations can never wait on each other in a cycle."""
+"""A window starts at a key's first failure and lasts its period, in whole seconds of the
+database clock (``now()``: the statement's own transaction began with it, in autocommit), so
+``Retry-After`` never exceeds the period. Rows are locked in key order, so two reservations
+can never wait on each other in a cycle."""
 
 _GIVE_BACK = sa.text(
     """
     UPDATE login_failures SET hits = hits - 1
-    WHERE key IN (:account_key, :address_key) AND hits > 0
-      AND window_end > extract(epoch FROM clock_timestamp())
+    WHERE key IN (:account_key, :address_key) AND hits > 0 AND window_end > extract(epoch FROM now())
     """
 )
 """Only a counter still in its window: a reservation whose window has ended is already forgotten."""
 
-_PURGE = sa.text("DELETE FROM login_failures WHERE window_end <= extract(epoch FROM clock_timestamp())")
+_PURGE = sa.text("DELETE FROM login_failures WHERE window_end <= extract(epoch FROM now())")
 
 
 def budget_key(kind: str, value: str) -> str:
