@@ -9,10 +9,10 @@ deeper than the interpreter's recursion limit (``RecursionError``).
 ``check_request`` (the app's ``before_request``) refuses what Litestar would quietly
 accept: a query parameter the operation does not take or given twice (422) and a non-JSON
 body sent to a JSON handler (415). A page whose query is read by the browser, not by the
-server (the review console's ``/app`` pages, opt ``BROWSER_QUERY_OPT``), takes any query. It also answers ``OPTIONS`` itself, with every method of
-the path in ``Allow`` (Litestar's own answer names only the methods of one handler group).
-NUL characters, in a JSON string, the path or the query, answer 422: PostgreSQL cannot
-store them in text (it was a 500 there).
+server (the review console's ``/app`` pages, opt ``BROWSER_QUERY_OPT``), takes any query.
+It also answers ``OPTIONS`` itself, with every method of the path in ``Allow`` (Litestar's
+own answer names only the methods of one handler group). NUL characters, in a JSON string,
+the path or the query, answer 422: PostgreSQL cannot store them in text (it was a 500 there).
 """
 
 from __future__ import annotations
