@@ -202,9 +202,26 @@ def test_a_reviewer_deletes_a_scene_and_rejects_the_storyboard_with_feedback(ser
         page = browser.new_context().new_page()
         page.on("dialog", lambda dialog: dialog.accept())
         sign_in(page, served.base_url, served.key)
+
+        def first_scene_without_frame(route: Any) -> None:
+            # as a job planned without an image provider shows it: scene 1 has no frame
+            answer = route.fetch()
+            body = answer.json()
+            body["data"]["scenes"][0]["previewUrl"] = None
+            route.fulfill(response=answer, json=body)
+
+        job_url = f"**/api/v3/jobs/{job['id']}"
+        page.route(job_url, first_scene_without_frame)
         page.goto(f"{served.base_url}/app/jobs/{job['id']}")
         scenes = page.get_by_role("article", name=re.compile(r"^Scene \d+$"))
         expect(scenes).to_have_count(count)
+        first = page.get_by_role("article", name="Scene 1")
+        expect(first).to_contain_text("No frame yet")
+        expect(first.get_by_role("img")).to_have_count(0)
+        expect(
+            page.get_by_role("article", name="Scene 2").get_by_role("img", name="Frame of Scene 2")
+        ).to_be_visible()
+        page.unroute(job_url)
         page.get_by_role("article", name=f"Scene {count}").get_by_role("button", name="Delete").click()
         expect(page.get_by_role("status")).to_have_text(f"Scene {count} deleted.")
         expect(scenes).to_have_count(count - 1)
