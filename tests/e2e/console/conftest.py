@@ -5,6 +5,7 @@ with email and password (``v3 users create --password``)."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 from collections.abc import Iterator
@@ -12,15 +13,41 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 
 from tests.integration.jobs.server import V3, ServeProcess
 from tests.integration.media.fake_http import running
 from tests.integration.media.fake_openai_images import KEY as OPENAI_KEY
 from tests.integration.media.fake_openai_images import FakeOpenAIImages, image_reply
-from tests.integration.media.media_files import png
 
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "console"
 UPDATE_SHOTS = "UPDATE_CONSOLE_SHOTS"
+
+
+def frame_png(width: int = 640, height: int = 360) -> bytes:
+    """What the fake image model draws: a dusk sky over a hill with a sun (a frame that reads as
+    a picture in the README's screenshot)."""
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        share = y / height
+        draw.line(
+            [(0, y), (width, y)], fill=(int(40 + 200 * share), int(60 + 90 * share), int(140 - 60 * share))
+        )
+    draw.ellipse([width * 0.62, height * 0.18, width * 0.78, height * 0.46], fill=(255, 214, 120))
+    draw.polygon(
+        [
+            (0, height),
+            (0, height * 0.72),
+            (width * 0.45, height * 0.58),
+            (width, height * 0.8),
+            (width, height),
+        ],
+        fill=(34, 70, 52),
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -42,7 +69,7 @@ class Console:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     root = tmp_path_factory.mktemp("console")
     fake = FakeOpenAIImages()
-    fake.script(image_reply(png(640, 360)))
+    fake.script(image_reply(frame_png()))
     with running(fake.handle) as images:
         env = {
             "DATABASE_URL": f"sqlite:///{root / 'v3.db'}",

@@ -131,6 +131,8 @@ def test_a_reviewer_takes_a_brief_to_a_playing_video(served: Console, shots: Pat
         expect(progress).to_be_visible()
         # approved scenes are locked: nothing left to give feedback on
         expect(page.get_by_role("article", name="Scene 1").get_by_label("Feedback")).to_be_disabled()
+        _frames_are_shown(scenes, count)
+        expect(messages).to_have_text("", timeout=LONG)  # reconnected: the notice is gone
         shot(page, shots, "07-progress")
 
         expect(main).to_contain_text("Status: completed", timeout=3 * LONG)
