@@ -31,6 +31,7 @@ def test_a_keyboard_alone_signs_in_and_out(served: Console) -> None:
     def walk(browser: Any) -> None:
         page = browser.new_context().new_page()
         page.goto(f"{served.base_url}/app")
+        expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
         sign_out = page.get_by_role("button", name="Sign out")
         expect(sign_out).to_be_hidden()
         # skip link, the console's name, then the key: the hidden menu takes no focus
