@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import attrs
 import av
 import numpy as np
 import pytest
@@ -55,8 +56,18 @@ async def _wait(client: AsyncTestClient[Any], path: str, headers: dict[str, str]
     raise AssertionError(f"job stayed {job['status']}: {job['progress']}")
 
 
-async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[str, Any], bytes]:
-    """Settings -> container -> app: a client, a 9 s brief at ``aspect``, approval, the MP4."""
+@attrs.frozen
+class Run:
+    job: dict[str, Any]
+    """The completed job."""
+    mp4: bytes
+    quote: dict[str, Any]
+    """The dry run of the same brief, asked before the job was created."""
+
+
+async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> Run:
+    """Settings -> container -> app: a client, a 9 s brief at ``aspect`` (dry run, then the
+    job), approval, the MP4."""
     settings = SealedSettings(
         database_url=f"sqlite:///{tmp_path / 'v3.db'}",
         data_dir=tmp_path / "data",
@@ -90,6 +101,8 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[s
                     "videoSpecs": {"duration": 9, "format": aspect},
                 },
             }
+            dry_run = await client.post("/api/v3/jobs/dry-run", json=brief, headers=headers)
+            assert dry_run.status_code == 200, dry_run.text
             created = await client.post("/api/v3/jobs", json=brief, headers={**headers, "Prefer": "wait=60"})
             assert created.status_code == 201, created.text
             job = created.json()["data"]
@@ -101,7 +114,7 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[s
             assert done["status"] == "completed", done["error"]
             video = await client.get(f"/api/v3/jobs/{job['id']}/video", headers=headers)
             assert video.status_code == 200
-            return done, video.content
+            return Run(done, video.content, dry_run.json()["data"])
     finally:
         await close_container(container)
 
@@ -135,7 +148,7 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
 ) -> None:
     replicate_api.script.output = clip_for
     replicate_api.script.polls = 1
-    done, content = await run_job(
+    run = await run_job(
         tmp_path,
         aspect,
         image_provider="replicate",
@@ -143,6 +156,8 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
         replicate_api_token=TOKEN,
         replicate_base_url=replicate_server.base_url,
     )
+    done, content = run.job, run.mp4
+    assert_the_dry_run_priced_what_was_charged(run, per_second=0.20)  # google/veo-3.1's list price
 
     scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
     clips = [
@@ -169,7 +184,7 @@ async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
     gemini_server: FakeHttpServer,
     tmp_path: Path,
 ) -> None:
-    done, content = await run_job(
+    run = await run_job(
         tmp_path,
         "16:9",
         image_provider="openai",
@@ -179,6 +194,8 @@ async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
         gemini_api_key=GEMINI_KEY,
         google_gemini_base_url=gemini_server.base_url,
     )
+    done, content = run.job, run.mp4
+    assert_the_dry_run_priced_what_was_charged(run, per_second=0.40)  # veo-3.1-generate-preview
     scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
     assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes)  # one frame each
     fps, frames = decoded(content, "16:9")
@@ -187,3 +204,18 @@ async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
         # the fake Veo clip: frames of (20 k, 90, 200), never the brand's near-black background
         assert blue > 150, (scene["sceneNumber"], red, green, blue)
         assert abs(green - 90) < 30, (scene["sceneNumber"], red, green, blue)
+
+
+def billed_by_veo(seconds: float) -> int:
+    """Veo takes (and bills) 4, 6 or 8 s clips: the shortest covering the scene (SPEC §8)."""
+    return next((s for s in (4, 6, 8) if s >= seconds), 8)
+
+
+def assert_the_dry_run_priced_what_was_charged(run: Run, per_second: float) -> None:
+    """The dry run of the brief quoted the video step at what the provider then billed: one
+    Veo clip length per scene, not the brief's exact seconds."""
+    charged = run.job["cost"]["breakdown"]
+    billed = sum(billed_by_veo(s["duration"]) for s in run.job["scenes"])
+    assert charged["video_generation"] == pytest.approx(billed * per_second)
+    assert run.quote["breakdown"]["video_generation"] == pytest.approx(charged["video_generation"])
+    assert run.quote["breakdown"]["image_generation"] == pytest.approx(charged["image_generation"])
