@@ -1,7 +1,8 @@
 """OpenAI's Images API (``POST /v1/images/generations``), played on 127.0.0.1.
 
 Checks ``Authorization: Bearer <key>`` (401 otherwise, in OpenAI's error shape); a test
-scripts replies in order (the last repeats), by default one PNG as ``b64_json``.
+scripts replies in order (the last repeats), by default one PNG as ``b64_json`` — or, with
+``drawn`` set, a picture chosen from the request's prompt.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import base64
 import threading
 from collections import deque
+from collections.abc import Callable
 
 from tests.integration.media.fake_http import Reply, Request
 from tests.integration.media.media_files import png
@@ -44,10 +46,13 @@ class FakeOpenAIImages:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.replies: deque[Reply] = deque()
+        self.drawn: Callable[[str], bytes] | None = None
+        """When set (and nothing is scripted), the picture answered for a prompt."""
 
     def reset(self) -> None:
         with self._lock:
             self.replies = deque()
+            self.drawn = None
 
     def script(self, *replies: Reply) -> None:
         with self._lock:
@@ -60,5 +65,6 @@ class FakeOpenAIImages:
             return openai_error(404, f"Unknown request URL: {request.method} {request.path}")
         with self._lock:
             if not self.replies:
-                return image_reply()
+                drawn = self.drawn
+                return image_reply(None if drawn is None else drawn(str((request.json() or {})["prompt"])))
             return self.replies.popleft() if len(self.replies) > 1 else self.replies[0]

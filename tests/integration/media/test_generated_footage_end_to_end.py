@@ -7,8 +7,10 @@ fetcher, the compositor; the MP4 is judged by decoding it."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import io
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import av
 import numpy as np
 import pytest
 from litestar.testing import AsyncTestClient
+from PIL import Image
 
 from entrypoints.container import build_container, close_container
 from entrypoints.http.app import create_app
@@ -26,6 +29,7 @@ from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_openai_images import KEY as OPENAI_KEY
 from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate
+from tests.integration.media.media_files import solid_png
 from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 
@@ -66,8 +70,8 @@ class Run:
 
 
 async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> Run:
-    """Settings -> container -> app: a client, a 9 s brief at ``aspect`` (dry run, then the
-    job), approval, the MP4."""
+    """Settings -> container -> app: a client, a 9 s brief of 3 scenes at ``aspect`` (dry run,
+    then the job), approval, the MP4."""
     settings = SealedSettings(
         database_url=f"sqlite:///{tmp_path / 'v3.db'}",
         data_dir=tmp_path / "data",
@@ -100,6 +104,7 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> Run:
                     "direction": {"style": "cinematic"},
                     "videoSpecs": {"duration": 9, "format": aspect},
                 },
+                "advanced": {"sceneCount": 3},
             }
             dry_run = await client.post("/api/v3/jobs/dry-run", json=brief, headers=headers)
             assert dry_run.status_code == 200, dry_run.text
@@ -133,13 +138,45 @@ def top_band(frame: np.ndarray) -> np.ndarray:
     return frame[height // 10 : height // 5, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
 
 
-def middles(fps: float, frames: list[np.ndarray], scenes: list[dict[str, Any]]) -> list[np.ndarray]:
+TRANSITION = 0.3
+"""Seconds either side of a scene boundary where a transition may blend two scenes (the
+compositor draws ±0.25 s)."""
+
+
+def shown(frame: np.ndarray, colours: list[tuple[int, int, int]]) -> int | None:
+    """Which scene's colour ``frame`` shows (index into ``colours``), or None (a blend)."""
+    centre = top_band(frame)
+    distances = [float(np.abs(centre - np.array(c)).max()) for c in colours]
+    best = int(np.argmin(distances))
+    return best if distances[best] < 30 else None
+
+
+def assert_scenes_play_in_order_for_their_durations(
+    content: bytes, aspect: str, scenes: list[dict[str, Any]], colours: list[tuple[int, int, int]]
+) -> None:
+    """Decoding the MP4: scene k's colour fills [start_k, end_k) (± a transition at each
+    boundary) and nothing else's does, in scene order, and the video is as long as the scenes."""
+    for a, b in itertools.combinations(colours, 2):
+        assert np.abs(np.array(a) - np.array(b)).max() > 60, "two scenes' clips look alike"
+    fps, frames = decoded(content, aspect)
     assert abs(len(frames) / fps - sum(s["duration"] for s in scenes)) <= 1 / fps + 1e-6
-    out, start = [], 0.0
-    for scene in scenes:
-        out.append(frames[int((start + scene["duration"] / 2) * fps)])
-        start += scene["duration"]
-    return out
+    seen = [shown(f, colours) for f in frames]
+    start = 0.0
+    for index, scene in enumerate(scenes):
+        end = start + scene["duration"]
+        times = [i / fps for i, s in enumerate(seen) if s == index]
+        assert times, f"scene {scene['sceneNumber']}'s clip never shows"
+        first, last = times[0], times[-1] + 1 / fps
+        assert abs(first - start) <= TRANSITION, (scene["sceneNumber"], "starts", first, start)
+        assert abs(last - end) <= TRANSITION, (scene["sceneNumber"], "ends", last, end)
+        inside = {seen[i] for i in range(len(frames)) if start + TRANSITION <= i / fps < end - TRANSITION}
+        assert inside == {index}, (scene["sceneNumber"], inside)
+        start = end
+
+
+def scene_prompts(scenes: list[dict[str, Any]], prompts: list[str]) -> list[str]:
+    """The clip prompt sent for each scene (it contains the scene's description)."""
+    return [next(p for p in prompts if s["description"].rstrip(".") in p) for s in scenes]
 
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
@@ -156,37 +193,48 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
         replicate_api_token=TOKEN,
         replicate_base_url=replicate_server.base_url,
     )
-    done, content = run.job, run.mp4
     assert_the_dry_run_priced_what_was_charged(run, per_second=0.20)  # google/veo-3.1's list price
 
-    scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
+    scenes = sorted(run.job["scenes"], key=lambda s: s["sceneNumber"])
     clips = [
         r.json()["input"]
         for r in replicate_server.seen("POST", "/predictions")
         if "duration" in r.json()["input"]
     ]
-    assert len(clips) == len(scenes)  # one clip per scene, no more
-    expected = []
-    for scene in scenes:
-        (prompt,) = [c["prompt"] for c in clips if scene["description"].rstrip(".") in c["prompt"]]
-        expected.append(colour_of(prompt))
-
-    fps, frames = decoded(content, aspect)
-    for scene, colour, middle in zip(scenes, expected, middles(fps, frames, scenes), strict=True):
-        centre = top_band(middle)
-        assert np.abs(centre - np.array(colour)).max() < 30, (scene["sceneNumber"], centre, colour)
+    assert len(clips) == len(scenes) == 3  # one clip per scene, no more
+    prompts = scene_prompts(scenes, [c["prompt"] for c in clips])
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, [colour_of(p) for p in prompts])
 
 
-async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
+def veo_clip_for(instance: dict[str, Any]) -> str:
+    return "solid{:02x}{:02x}{:02x}".format(*colour_of(str(instance["prompt"])))
+
+
+def frame_for(prompt: str) -> bytes:
+    """The fake gpt-image-1's picture for a scene: its colour from the prompt before "Avoid:"
+    (the adapter appends the restrictions), so the frame sent to Veo can be matched."""
+    return solid_png(frame_colour(prompt.split("\nAvoid:", 1)[0]))
+
+
+def frame_colour(prompt: str) -> tuple[int, int, int]:
+    r, g, b = colour_of(prompt)
+    return (255 - r, 255 - g, 255 - b)
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+async def test_an_openai_and_google_job_renders_veo_clips_in_scene_order(
     openai_api: FakeOpenAIImages,
     openai_server: FakeHttpServer,
     gemini_api: FakeGemini,
     gemini_server: FakeHttpServer,
     tmp_path: Path,
+    aspect: str,
 ) -> None:
+    openai_api.drawn = frame_for
+    gemini_api.script.file = veo_clip_for
     run = await run_job(
         tmp_path,
-        "16:9",
+        aspect,
         image_provider="openai",
         video_provider="google",
         openai_api_key=OPENAI_KEY,
@@ -194,16 +242,23 @@ async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
         gemini_api_key=GEMINI_KEY,
         google_gemini_base_url=gemini_server.base_url,
     )
-    done, content = run.job, run.mp4
     assert_the_dry_run_priced_what_was_charged(run, per_second=0.40)  # veo-3.1-generate-preview
-    scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
-    assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes)  # one frame each
-    fps, frames = decoded(content, "16:9")
-    for scene, middle in zip(scenes, middles(fps, frames, scenes), strict=True):
-        red, green, blue = top_band(middle)
-        # the fake Veo clip: frames of (20 k, 90, 200), never the brand's near-black background
-        assert blue > 150, (scene["sceneNumber"], red, green, blue)
-        assert abs(green - 90) < 30, (scene["sceneNumber"], red, green, blue)
+    scenes = sorted(run.job["scenes"], key=lambda s: s["sceneNumber"])
+    assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes) == 3  # one frame each
+    submitted = [r.json() for r in gemini_server.seen("POST", ":predictLongRunning")]
+    assert len(submitted) == len(scenes)  # one Veo operation per scene
+    by_prompt = {b["instances"][0]["prompt"]: b for b in submitted}
+    prompts = scene_prompts(scenes, list(by_prompt))
+    for scene, prompt in zip(scenes, prompts, strict=True):
+        body = by_prompt[prompt]
+        assert body["parameters"]["aspectRatio"] == aspect
+        assert body["parameters"]["durationSeconds"] == billed_by_veo(scene["duration"])
+        # the clip starts on this scene's own storyboard frame, not another scene's
+        first_frame = base64.b64decode(body["instances"][0]["image"]["bytesBase64Encoded"])
+        with Image.open(io.BytesIO(first_frame)) as picture:
+            pixel = picture.convert("RGB").getpixel((0, 0))
+        assert pixel == frame_colour(prompt), (scene["sceneNumber"], pixel)
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, [colour_of(p) for p in prompts])
 
 
 def billed_by_veo(seconds: float) -> int:
