@@ -80,8 +80,10 @@ class MediaWorld:
         video: bool = True,
         concurrency: int = 8,
         sound: bool = False,
+        video_class: type[FakeVideoGenerator] = FakeVideoGenerator,
     ) -> None:
-        self.uow = InMemoryUnitOfWork.factory(InMemoryStore())
+        self.store = InMemoryStore()
+        self.uow = InMemoryUnitOfWork.factory(self.store)
         self.clock = SteppingClock()
         self.ids = SequentialIds()
         self.blobs = InMemoryBlobStore()
@@ -89,7 +91,7 @@ class MediaWorld:
         ctx = AssetContext(self.uow, self.blobs, self.stager, MediaContentInspector(), self.clock, self.ids)
         store = IngestingMediaStore(IngestAsset(ctx), self.blobs, self.stager)
         self.image = FakeImageGenerator(self.stager)
-        self.video = FakeVideoGenerator(self.stager, sample_clip())
+        self.video = video_class(self.stager, sample_clip())
         generators = MediaGenerators(
             self.image if image else None, self.video if video else None, concurrency=concurrency
         )
