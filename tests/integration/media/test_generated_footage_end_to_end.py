@@ -10,13 +10,10 @@ import asyncio
 import base64
 import hashlib
 import io
-import itertools
 from pathlib import Path
 from typing import Any
 
 import attrs
-import av
-import numpy as np
 import pytest
 from litestar.testing import AsyncTestClient
 from PIL import Image
@@ -29,26 +26,14 @@ from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_openai_images import KEY as OPENAI_KEY
 from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate
+from tests.integration.media.footage import (
+    Palette,
+    assert_scenes_play_in_order_for_their_durations,
+    scene_prompts,
+)
 from tests.integration.media.media_files import solid_png
 from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
-
-SIZES = {"16:9": (1280, 720), "9:16": (720, 1280)}
-
-
-def colour_of(prompt: str) -> tuple[int, int, int]:
-    """A distinct saturated colour per prompt, so each scene's clip is recognisable."""
-    digest = hashlib.sha256(prompt.encode()).digest()
-    channel = digest[0] % 3
-    rgb = [40 + digest[1] % 60, 40 + digest[2] % 60, 40 + digest[3] % 60]
-    rgb[channel] = 200 + digest[4] % 56
-    return (rgb[0], rgb[1], rgb[2])
-
-
-def clip_for(inputs: dict[str, Any]) -> str:
-    if "image" not in inputs and "duration" not in inputs:
-        return "/media/frame.png"  # a storyboard frame (text-to-image)
-    return "/media/solid-{:02x}{:02x}{:02x}.mp4".format(*colour_of(str(inputs["prompt"])))
 
 
 async def _wait(client: AsyncTestClient[Any], path: str, headers: dict[str, str], *statuses: str) -> Any:
@@ -124,66 +109,12 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> Run:
         await close_container(container)
 
 
-def decoded(content: bytes, aspect: str) -> tuple[float, list[np.ndarray]]:
-    with av.open(io.BytesIO(content)) as container_file:
-        stream = container_file.streams.video[0]
-        assert (stream.codec_context.width, stream.codec_context.height) == SIZES[aspect]
-        fps = float(stream.average_rate)
-        return fps, [f.to_ndarray(format="rgb24") for f in container_file.decode(video=0)]
-
-
-def top_band(frame: np.ndarray) -> np.ndarray:
-    """Mean colour of a band above the caption and the call to action."""
-    height, width, _ = frame.shape
-    return frame[height // 10 : height // 5, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
-
-
-TRANSITION = 0.3
-"""Seconds either side of a scene boundary where a transition may blend two scenes (the
-compositor draws ±0.25 s)."""
-
-
-def shown(frame: np.ndarray, colours: list[tuple[int, int, int]]) -> int | None:
-    """Which scene's colour ``frame`` shows (index into ``colours``), or None (a blend)."""
-    centre = top_band(frame)
-    distances = [float(np.abs(centre - np.array(c)).max()) for c in colours]
-    best = int(np.argmin(distances))
-    return best if distances[best] < 30 else None
-
-
-def assert_scenes_play_in_order_for_their_durations(
-    content: bytes, aspect: str, scenes: list[dict[str, Any]], colours: list[tuple[int, int, int]]
-) -> None:
-    """Decoding the MP4: scene k's colour fills [start_k, end_k) (± a transition at each
-    boundary) and nothing else's does, in scene order, and the video is as long as the scenes."""
-    for a, b in itertools.combinations(colours, 2):
-        assert np.abs(np.array(a) - np.array(b)).max() > 60, "two scenes' clips look alike"
-    fps, frames = decoded(content, aspect)
-    assert abs(len(frames) / fps - sum(s["duration"] for s in scenes)) <= 1 / fps + 1e-6
-    seen = [shown(f, colours) for f in frames]
-    start = 0.0
-    for index, scene in enumerate(scenes):
-        end = start + scene["duration"]
-        times = [i / fps for i, s in enumerate(seen) if s == index]
-        assert times, f"scene {scene['sceneNumber']}'s clip never shows"
-        first, last = times[0], times[-1] + 1 / fps
-        assert abs(first - start) <= TRANSITION, (scene["sceneNumber"], "starts", first, start)
-        assert abs(last - end) <= TRANSITION, (scene["sceneNumber"], "ends", last, end)
-        inside = {seen[i] for i in range(len(frames)) if start + TRANSITION <= i / fps < end - TRANSITION}
-        assert inside == {index}, (scene["sceneNumber"], inside)
-        start = end
-
-
-def scene_prompts(scenes: list[dict[str, Any]], prompts: list[str]) -> list[str]:
-    """The clip prompt sent for each scene (it contains the scene's description)."""
-    return [next(p for p in prompts if s["description"].rstrip(".") in p) for s in scenes]
-
-
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
     replicate_api: FakeReplicate, replicate_server: FakeHttpServer, tmp_path: Path, aspect: str
 ) -> None:
-    replicate_api.script.output = clip_for
+    palette = Palette()
+    replicate_api.script.output = palette.replicate_output
     replicate_api.script.polls = 1
     run = await run_job(
         tmp_path,
@@ -203,11 +134,8 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
     ]
     assert len(clips) == len(scenes) == 3  # one clip per scene, no more
     prompts = scene_prompts(scenes, [c["prompt"] for c in clips])
-    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, [colour_of(p) for p in prompts])
-
-
-def veo_clip_for(instance: dict[str, Any]) -> str:
-    return "solid{:02x}{:02x}{:02x}".format(*colour_of(str(instance["prompt"])))
+    colours = [palette.colour(p) for p in prompts]
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, list(colours))
 
 
 def frame_for(prompt: str) -> bytes:
@@ -217,8 +145,9 @@ def frame_for(prompt: str) -> bytes:
 
 
 def frame_colour(prompt: str) -> tuple[int, int, int]:
-    r, g, b = colour_of(prompt)
-    return (255 - r, 255 - g, 255 - b)
+    """A colour per prompt (exact pixel equality is checked, so closeness does not matter)."""
+    digest = hashlib.sha256(prompt.encode()).digest()
+    return (digest[0], digest[1], digest[2])
 
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
@@ -231,7 +160,8 @@ async def test_an_openai_and_google_job_renders_veo_clips_in_scene_order(
     aspect: str,
 ) -> None:
     openai_api.drawn = frame_for
-    gemini_api.script.file = veo_clip_for
+    palette = Palette()
+    gemini_api.script.file = palette.veo_file
     run = await run_job(
         tmp_path,
         aspect,
@@ -258,7 +188,8 @@ async def test_an_openai_and_google_job_renders_veo_clips_in_scene_order(
         with Image.open(io.BytesIO(first_frame)) as picture:
             pixel = picture.convert("RGB").getpixel((0, 0))
         assert pixel == frame_colour(prompt), (scene["sceneNumber"], pixel)
-    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, [colour_of(p) for p in prompts])
+    colours = [palette.colour(p) for p in prompts]
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, list(colours))
 
 
 def billed_by_veo(seconds: float) -> int:
