@@ -1,6 +1,6 @@
 """What a render tells its watchers and hands its providers (SPEC §8 "The render"): the stages
-in order with a message per scene, each clip starting on its own scene's storyboard frame, and
-at most ``MEDIA_CONCURRENCY`` calls at once."""
+in order with a message per scene, each clip starting on its own scene's storyboard frame, at
+most ``MEDIA_CONCURRENCY`` calls at once, and the brand's images as the frames' references."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 
 from tests.unit.jobs.media_world import MediaWorld
 from v3core.model import JobStatus
-from v3core.ports.media import GeneratedMedia, VideoRequest
-from v3core.testing.fakes import FakeVideoGenerator
+from v3core.ports.media import GeneratedMedia, ImageRequest, VideoRequest
+from v3core.testing.fakes import FakeImageGenerator, FakeVideoGenerator
+from v3core.testing.media_fakes import solid_png
 
 SCENES = 5
 
@@ -96,3 +97,36 @@ async def test_media_concurrency_bounds_the_calls_in_flight(tmp_path: Path, conc
 
     assert world.image.behaviour.peak == concurrency  # the storyboard frames, at planning
     assert world.video.behaviour.peak == concurrency  # the clips, after approval
+
+
+class ReferenceReadingImages(FakeImageGenerator):
+    """Notes the bytes of the reference images each frame request hands over (temporary copies)."""
+
+    references: list[list[bytes]]
+
+    async def generate(self, request: ImageRequest) -> GeneratedMedia:
+        read = [await asyncio.to_thread(Path(p).read_bytes) for p in request.reference_images]
+        self.references = [*getattr(self, "references", []), read]
+        return await super().generate(request)
+
+
+async def test_every_frame_is_drawn_with_the_briefs_product_shot_and_logo_as_references(
+    tmp_path: Path,
+) -> None:
+    """SPEC §8: ``ImageGenerator`` takes reference images; the brief's product shot and logo
+    are the brand's look to stay consistent with (a lifestyle picture is not)."""
+    world = MediaWorld(tmp_path, image_class=ReferenceReadingImages)
+    await world.seed()
+    product, logo, lifestyle = solid_png(40, 30, (230, 80, 30)), solid_png(16, 16, (9, 9, 9)), solid_png(8, 8)
+    assets = [
+        {"assetId": await world.library_asset(product, "shoe.png"), "role": "product_shot"},
+        {"assetId": await world.library_asset(lifestyle, "park.png"), "role": "lifestyle"},
+        {"assetId": await world.library_asset(logo, "logo.png"), "role": "logo"},
+    ]
+    job_id = await world.ready_job(assets=assets)
+
+    assert (await world.job(job_id)).status == JobStatus.STORYBOARD_READY
+    image = world.image
+    assert isinstance(image, ReferenceReadingImages)
+    assert len(image.references) == SCENES
+    assert all(sent == [product, logo] for sent in image.references), image.references
