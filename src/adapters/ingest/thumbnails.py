@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 THUMBNAIL_BOX = (320, 320)
 BAND_MIN_PIXELS = 4_000_000
 """PNGs from this many pixels are decoded in bands (below, a whole decode is at most ~16 MB)."""
-_BAND_BYTES = 2 << 20
+_BAND_BYTES = 1 << 20
 """About this many bytes (4 a pixel) of rows are decoded at once."""
 _REDUCING_GAP = 2.0
 """Pillow's ``thumbnail`` default: reduce by an integer factor to at least twice the size."""
