@@ -203,7 +203,10 @@ class _Inflater:
                 source = next(self._pieces, b"")
                 if not source:
                     raise OSError("the PNG is truncated")
-            out = self._zlib.decompress(source, missing)
+            try:
+                out = self._zlib.decompress(source, missing)
+            except zlib.error as exc:  # an OSError, as Pillow reports a corrupt stream
+                raise OSError(f"the PNG's image data is corrupt: {exc}") from exc
             self._held = len(out) == missing
             missing -= len(out)
             parts.append(out)

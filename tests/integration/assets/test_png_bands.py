@@ -198,11 +198,11 @@ def test_sixteen_bit_and_interlaced_pngs_are_left_to_the_whole_decode(
 
 
 def test_an_image_over_the_pixel_cap_is_refused_before_its_data_is_read(tmp_path: Path) -> None:
-    garbage = b"not a zlib stream at all"  # inflating it would raise zlib.error, not the cap
+    garbage = b"not a zlib stream at all"  # inflating it is an error, not the cap's
     path = written(tmp_path, png(1000, 1000, 2, 8, [], [], stream=garbage))
     with pytest.raises(Image.DecompressionBombError):
         next(bands(path, 16, max_pixels=999_999))
-    with pytest.raises(zlib.error):
+    with pytest.raises(OSError, match="corrupt"):
         next(bands(path, 16, max_pixels=1_000_000))
 
 

@@ -144,3 +144,13 @@ def test_the_preview_of_a_4000x4000_rgba_png_never_holds_the_whole_image(tmp_pat
     growth = _kilobytes("VmHWM") - before
     assert thumb is not None
     assert growth < 32 * MB, f"peak RSS grew by {growth / MB:.0f} MB"
+
+
+def test_a_large_png_with_a_corrupt_image_stream_has_no_preview(tmp_path: Path) -> None:
+    path = Path(saved(tmp_path, picture("RGB", (900, 900))))
+    data = bytearray(path.read_bytes())
+    start = data.index(b"IDAT") + 4
+    data[start + 2 : start + 400] = bytes(range(256)) + bytes(142)  # the deflate data, not its header
+    path.write_bytes(bytes(data))
+    thumbnailer = PillowThumbnailer(str(tmp_path), band_min_pixels=0)
+    assert thumbnailer.render(str(path), AssetType.IMAGE) is None
