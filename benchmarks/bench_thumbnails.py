@@ -7,13 +7,14 @@ picture made here with PyAV and Pillow (nothing downloaded), then, each on a fre
 - the upload of a 7680x4320 H.264 clip (its inspection decodes a frame);
 - three concurrent ``GET /thumbnail`` of one 7680x4320 H.264 clip (bar: peak growth < 100 MB);
 - one ``GET /thumbnail`` each of three different 8K clips, all at once;
-- ``GET /thumbnail`` of a 7000x7000 PNG (Pillow cannot decode a PNG downscaled).
+- ``GET /thumbnail`` of a 7000x7000 RGB PNG and of a 7000x7000 RGBA PNG (decoded band by
+  band, decision 0122; ``--png`` runs only these two).
 
 Peak RSS is ``VmHWM`` (reset through ``/proc/PID/clear_refs``) and ``VmRSS`` sampled every
 5 ms; "kept" is ``VmRSS`` 1 s after the answers minus before. Medians of ``--runs`` runs, each
 run on new bytes so nothing is cached.
 
-    uv run python benchmarks/bench_thumbnails.py [--runs 3]
+    uv run python benchmarks/bench_thumbnails.py [--runs 3] [--png]
 """
 
 from __future__ import annotations
@@ -91,12 +92,13 @@ def eight_k_clip(seed: int) -> bytes:
     return buf.getvalue()
 
 
-def big_png(seed: int) -> bytes:
-    """A 7000x7000 RGB PNG of stripes (small file, 49 megapixels)."""
-    img = Image.new("RGB", (7000, 7000), (30, 90, (seed * 53) % 256))
+def big_png(seed: int, mode: str = "RGB") -> bytes:
+    """A 7000x7000 PNG of stripes (small file, 49 megapixels), RGB or RGBA (half-transparent
+    stripes)."""
+    img = Image.new(mode, (7000, 7000), (30, 90, (seed * 53) % 256, 255))
     draw = ImageDraw.Draw(img)
     for y in range(0, 7000, 250):
-        draw.line([(0, y), (7000, 7000 - y)], fill=(200, y % 255, 40), width=9)
+        draw.line([(0, y), (7000, 7000 - y)], fill=(200, y % 255, 40, 128), width=9)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
@@ -118,18 +120,37 @@ def thumbnails_at_once(client: httpx.Client, asset_ids: list[str]) -> list[int]:
         return list(pool.map(one, asset_ids))
 
 
-def measure(pid: int, work: Callable[[], object]) -> tuple[float, float, float]:
-    """(seconds, peak RSS growth MB, RSS kept MB) of ``work()`` (requests to the server)."""
-    before = rss(pid)
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` (all its threads), from ``/proc/PID/stat``."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(pid: int, work: Callable[[], object]) -> tuple[float, float, float, float]:
+    """(seconds, peak RSS growth MB, RSS kept MB, server CPU seconds) of ``work()`` (requests
+    to the server; the CPU time is the figure that stays comparable on a loaded machine)."""
+    before, cpu = rss(pid), cpu_seconds(pid)
     with PeakRss(pid) as watch:
         start = time.perf_counter()
         work()
         seconds = time.perf_counter() - start
+    cpu = cpu_seconds(pid) - cpu
     time.sleep(1.0)
-    return seconds, watch.growth_mb, (rss(pid) - before) / MB
+    return seconds, watch.growth_mb, (rss(pid) - before) / MB, cpu
 
 
-Figures = tuple[float, float, float]
+Figures = tuple[float, float, float, float]
+
+
+def png_cases(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures]]:
+    png = upload(client, f"7k-{run}.png", big_png(run))
+    picture = measure(pid, partial(thumbnails_at_once, client, [png]))
+    rgba = upload(client, f"7k-{run}-rgba.png", big_png(run, "RGBA"))
+    transparent = measure(pid, partial(thumbnails_at_once, client, [rgba]))
+    return [
+        ("thumbnail of a 7000x7000 PNG", picture),
+        ("thumbnail of a 7000x7000 RGBA PNG", transparent),
+    ]
 
 
 def one_run(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures]]:
@@ -139,17 +160,15 @@ def one_run(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures
     same = measure(pid, partial(thumbnails_at_once, client, [ids[0]] * 3))
     clips = [upload(client, f"8k-{run}-{i}.mp4", eight_k_clip(100 + 3 * run + i)) for i in range(3)]
     different = measure(pid, partial(thumbnails_at_once, client, clips))
-    png = upload(client, f"7k-{run}.png", big_png(run))
-    picture = measure(pid, partial(thumbnails_at_once, client, [png]))
     return [
         ("upload of an 8K clip (inspection probes a frame)", uploaded),
         ("3 concurrent thumbnails of one 8K clip", same),
         ("thumbnails of 3 different 8K clips at once", different),
-        ("thumbnail of a 7000x7000 PNG", picture),
+        *png_cases(pid, client, run),
     ]
 
 
-def bench(runs: int) -> list[tuple[str, ...]]:
+def bench(runs: int, only_png: bool = False) -> list[tuple[str, ...]]:
     cases: dict[str, list[Figures]] = {}
     with tempfile.TemporaryDirectory(prefix="v3-bench-thumbs-") as name:
         tmp, port = Path(name), free_port()
@@ -177,7 +196,8 @@ def bench(runs: int) -> list[tuple[str, ...]]:
                 warm = upload(client, "warm.png", _small_png())
                 thumbnails_at_once(client, [warm])
                 for run in range(runs):
-                    for case, figures in one_run(server.pid, client, run):
+                    cases_of = png_cases if only_png else one_run
+                    for case, figures in cases_of(server.pid, client, run):
                         cases.setdefault(case, []).append(figures)
         finally:
             server.terminate()
@@ -189,6 +209,7 @@ def bench(runs: int) -> list[tuple[str, ...]]:
             f"{statistics.median(m[1] for m in measured):.1f} MB",
             f"{max(m[1] for m in measured):.1f} MB",
             f"{statistics.median(m[2] for m in measured):.1f} MB",
+            f"{statistics.median(m[3] for m in measured):.2f} s",
         )
         for case, measured in cases.items()
     ]
@@ -203,11 +224,15 @@ def _small_png() -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--png", action="store_true", help="only the two PNG cases")
     args = parser.parse_args()
-    rows = bench(args.runs)
+    rows = bench(args.runs, args.png)
     print(f"server: v3 serve, SQLite + filesystem blobs; medians of {args.runs} runs on new bytes each\n")
-    print("| case | wall time | peak RSS growth (median) | peak RSS growth (max) | RSS kept after 1 s |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| case | wall time | peak RSS growth (median) | peak RSS growth (max) | RSS kept after 1 s "
+        "| server CPU |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 

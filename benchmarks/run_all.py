@@ -21,6 +21,7 @@ BENCHMARKS = {
     "fanout": ["bench_fanout.py"],
     "media-adapters": ["bench_media_adapters.py"],
     "media-fanout": ["bench_media_fanout.py"],
+    "media-retry": ["bench_media_fanout.py", "--retry"],
     "blob-refs": ["bench_blob_refs.py"],
     "soundtrack": ["bench_soundtrack.py"],
     "outage": ["bench_outage.py"],

@@ -73,13 +73,15 @@ def make_rules(settings: Settings) -> PlanningRules:
 
 def make_prices(settings: Settings) -> PriceTable:
     """The price table (defaults; the planning model named for token prices; the configured
-    generation providers' image and per-second video prices and the sound providers' speech
-    (per 1 000 characters) and music (per second) prices, 0 for ``local``)."""
+    generation providers' image and per-second video prices and the clip lengths the video
+    model bills, the sound providers' speech (per 1 000 characters) and music (per second)
+    prices; 0 for ``local``)."""
     model = "template" if settings.ai_provider == AiProvider.TEMPLATE else None
     return PriceTable(
         planning_model=model or settings.ai_model or DEFAULT_MODELS[settings.ai_provider],
         image_per_frame=media_wiring.image_price(settings),
         video_per_second=media_wiring.video_price_per_second(settings),
+        video_clip_lengths=media_wiring.video_clip_lengths(settings),
         speech_per_1k_chars=sound_wiring.speech_price_per_1k_chars(settings),
         music_per_second=sound_wiring.music_price_per_second(settings),
     )

@@ -91,6 +91,21 @@ def video_price_per_second(settings: Settings) -> float:
     return settings.media_price(model) if model else 0.0
 
 
+def video_clip_lengths(settings: Settings) -> tuple[int, ...]:
+    """The clip lengths the configured video model takes and bills (Veo: 4, 6 or 8 s); empty
+    for models that take any whole number of seconds and for ``local``. The dry run prices
+    each planned scene at the length its clip will be billed."""
+    if settings.video_provider is VideoProvider.REPLICATE:
+        from adapters.media.replicate_inputs import clip_lengths
+
+        return clip_lengths(settings.replicate_video_model)
+    if settings.video_provider is VideoProvider.GOOGLE:
+        from adapters.media.google_video import VEO_SECONDS
+
+        return VEO_SECONDS
+    return ()
+
+
 async def close_generator(generator: ImageGenerator | VideoGenerator | None) -> None:
     """Close a generator's SDK connections (app shutdown); no-op for ``None``."""
     aclose = getattr(generator, "aclose", None)

@@ -8,14 +8,14 @@ estimate. The choices are recorded in ``docs/decisions/0011-cost-model.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 
 import attrs
 
 from v3core.brief import Brief
-from v3core.planning import planned_scene_count
+from v3core.planning import fit_durations, planned_scene_count
 from v3core.ports.planner import TokenUsage
 from v3core.storyboard import PlanningRules
 from v3core.voiceover import WORDS_PER_SECOND
@@ -61,6 +61,9 @@ class PriceTable:
     """USD per generated image (storyboard frame); 0 = no image provider (local): not a step."""
     video_per_second: float = 0.0
     """USD per second of generated video; 0 = no video provider (local): not a step."""
+    video_clip_lengths: tuple[int, ...] = ()
+    """The clip lengths (s) the video model takes and bills, e.g. Veo's (4, 6, 8); a scene is
+    billed ``billed_clip_seconds`` of them. Empty: any whole number of seconds."""
     speech_per_1k_chars: float = 0.0
     """USD per 1 000 characters of script spoken; 0 = local or no speech provider: not a step."""
     music_per_second: float = 0.0
@@ -116,17 +119,38 @@ def video_generation_cost(seconds: float, prices: PriceTable) -> float:
     return _money(max(0.0, seconds) * prices.video_per_second)
 
 
+def billed_clip_seconds(duration: float, lengths: Sequence[int] = ()) -> int:
+    """The seconds a video model bills for a scene of ``duration``: the shortest of its clip
+    ``lengths`` covering the scene (the longest when none does; the renderer trims or loops the
+    clip), or the whole seconds covering it when the model takes any length. At least 1."""
+    wanted = max(1, math.ceil(duration)) if math.isfinite(duration) else 1
+    if not lengths:
+        return wanted
+    return next((s for s in sorted(lengths) if s >= wanted), max(lengths))
+
+
+def estimated_clip_seconds(scenes: int, seconds: float, prices: PriceTable) -> int:
+    """The seconds of clips a job of ``scenes`` scenes and ``seconds`` in total is billed before
+    it is planned: its scenes assumed equally long, each billed ``billed_clip_seconds``."""
+    if scenes <= 0 or not math.isfinite(seconds) or seconds < 0.01 * scenes:
+        return 0
+    durations = fit_durations([None] * scenes, seconds)
+    return sum(billed_clip_seconds(d, prices.video_clip_lengths) for d in durations)
+
+
 def generation_breakdown(scenes: int, seconds: float, prices: PriceTable) -> dict[str, float]:
     """The generation steps a job with ``scenes`` scenes of ``seconds`` in total is priced at.
 
-    One frame per scene when an image provider is set (it is also the clip's first frame), the
-    whole duration as clips when a video provider is set; a free (local) provider adds no step.
+    One frame per scene when an image provider is set (it is also the clip's first frame), one
+    clip per scene when a video provider is set, priced at the seconds the model bills for it
+    (``estimated_clip_seconds``); a free (local) provider adds no step.
     """
     steps: dict[str, float] = {}
     if prices.image_per_frame > 0:
         steps["image_generation"] = image_generation_cost(scenes, prices)
     if prices.video_per_second > 0:
-        steps["video_generation"] = video_generation_cost(seconds, prices)
+        billed = estimated_clip_seconds(scenes, seconds, prices)
+        steps["video_generation"] = video_generation_cost(billed, prices)
     return steps
 
 
@@ -201,5 +225,10 @@ def estimate(brief: Brief, rules: PlanningRules, prices: PriceTable, now: dateti
             "format": brief.creative.video_specs.format,
             "assets_to_import": urls,
             **({"speech_characters": estimated_script_chars(seconds)} if "speech" in breakdown else {}),
+            **(
+                {"video_seconds": estimated_clip_seconds(scenes, seconds, prices)}
+                if "video_generation" in breakdown
+                else {}
+            ),
         },
     )

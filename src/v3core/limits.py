@@ -30,3 +30,9 @@ URL_MAX_LENGTH = 2048
 
 TEXT_MAX_LENGTH = 10_000
 """Free text (descriptions, goals, campaign briefs)."""
+
+NOT_BLANK_PATTERN = r"[^\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+"""A text that is not blank holds one character outside this class: exactly the characters
+Python's ``str.strip()`` removes, the domain's test of blankness. Spelled out rather than ``\\S``,
+whose meaning differs between Python (``\\x1c``-``\\x1f`` are space) and JSON Schema's
+ECMA-262 dialect (they are not; U+FEFF is), so the OpenAPI document and the server agree."""

@@ -7,8 +7,14 @@ Memory is bounded by design, whatever the source's resolution:
   runs on one thread (frame threading keeps one full frame per thread) and only keyframes
   are decoded; videos over the inspector's size cap get no preview;
 - JPEGs are decoded at 1/2..1/8 scale (``thumbnail`` starts with Pillow's ``draft``, DCT
-  scaling); other formats cannot be decoded downscaled by Pillow and are decoded once at
-  full size (bounded by the image pixel cap), then reduced;
+  scaling);
+- large PNGs (from 4 megapixels) are decoded band by band (``png_bands``): each band of rows
+  is reduced by the integer factor Pillow's ``thumbnail`` would use and pasted into a small
+  picture, which is then resized like ``thumbnail`` does — the same preview, without the
+  full-size image;
+- other images (WebP, GIF, small, 16-bit or interlaced PNGs) cannot be decoded downscaled by
+  Pillow and are decoded once at full size, then reduced;
+- no image over the pixel cap (the inspector's, checked from the header) is decoded;
 - at most ``max_concurrent`` decodes run at once (others wait in line), and after each the
   freed heap is handed back to the OS (``malloc_trim``).
 """
@@ -17,11 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import os
 import tempfile
 from typing import TYPE_CHECKING
 
-from adapters.ingest.inspection import DEFAULT_MAX_VIDEO_PIXELS, DEFAULT_MAX_VIDEO_SIDE
+from adapters.ingest.inspection import (
+    DEFAULT_MAX_IMAGE_PIXELS,
+    DEFAULT_MAX_VIDEO_PIXELS,
+    DEFAULT_MAX_VIDEO_SIDE,
+)
 from adapters.ingest.memory_release import give_memory_back
 from v3core.model import AssetType
 from v3core.ports.blobs import StagedFile, Thumbnailer
@@ -30,6 +41,12 @@ if TYPE_CHECKING:
     from PIL import Image
 
 THUMBNAIL_BOX = (320, 320)
+BAND_MIN_PIXELS = 4_000_000
+"""PNGs from this many pixels are decoded in bands (below, a whole decode is at most ~16 MB)."""
+_BAND_BYTES = 1 << 20
+"""About this many bytes (4 a pixel) of rows are decoded at once."""
+_REDUCING_GAP = 2.0
+"""Pillow's ``thumbnail`` default: reduce by an integer factor to at least twice the size."""
 
 
 class PillowThumbnailer(Thumbnailer):
@@ -41,10 +58,14 @@ class PillowThumbnailer(Thumbnailer):
         max_concurrent: int = 1,
         max_video_pixels: int = DEFAULT_MAX_VIDEO_PIXELS,
         max_video_side: int = DEFAULT_MAX_VIDEO_SIDE,
+        max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
+        band_min_pixels: int = BAND_MIN_PIXELS,
     ) -> None:
         self._dir = directory
         self._slots = asyncio.Semaphore(max_concurrent)
         self._max_video = (max_video_pixels, max_video_side)
+        self._max_image_pixels = max_image_pixels
+        self._band_min_pixels = band_min_pixels
 
     async def thumbnail(self, source: StagedFile, kind: AssetType) -> StagedFile | None:
         if kind not in (AssetType.IMAGE, AssetType.VIDEO):
@@ -59,7 +80,10 @@ class PillowThumbnailer(Thumbnailer):
         from PIL import Image
 
         try:
-            image = _image_frame(path) if kind is AssetType.IMAGE else _video_frame(path, *self._max_video)
+            if kind is AssetType.IMAGE:
+                image = _image_frame(path, self._max_image_pixels, self._band_min_pixels)
+            else:
+                image = _video_frame(path, *self._max_video)
         except (OSError, ValueError, av.FFmpegError, Image.DecompressionBombError):
             return None  # undecodable content has no preview (the route answers 404)
         finally:
@@ -74,12 +98,81 @@ class PillowThumbnailer(Thumbnailer):
         return StagedFile(path=out, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _image_frame(path: str) -> Image.Image:
+def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Image | None:
     from PIL import Image
 
+    from adapters.ingest.png_bands import NotBandable
+
     with Image.open(path) as img:
+        pixels = img.width * img.height
+        if pixels > max_pixels:
+            return None  # stored before the cap, or the cap lowered since: never decoded
+        if img.format == "PNG" and pixels >= band_min_pixels:
+            try:
+                return _png_in_bands(path, img.size, max_pixels)
+            except NotBandable:
+                pass  # 16-bit, interlaced or too wide for a band: decoded whole
         img.seek(0)
         return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
+
+
+def _png_in_bands(path: str, size: tuple[int, int], max_pixels: int) -> Image.Image:
+    """What ``_flatten`` makes of the PNG at ``path``, decoded a band of rows at a time: each
+    band is reduced by the integer factors ``thumbnail`` would reduce the whole image by (a band
+    is a whole number of reduction blocks high, so the blocks are the same) and pasted into the
+    reduced picture, which is then resized exactly as ``thumbnail`` resizes it. Palette and
+    1-bit images are turned into colour first (``thumbnail`` would sample them, not average)."""
+    from PIL import Image
+
+    from adapters.ingest.png_bands import NotBandable, bands
+
+    width, height = size
+    final = thumbnail_size(size, THUMBNAIL_BOX)
+    if final == size:
+        raise NotBandable("the image fits the preview box as it is")
+    fx = int(width / final[0] / _REDUCING_GAP) or 1
+    fy = int(height / final[1] / _REDUCING_GAP) or 1
+    rows = max(1, _BAND_BYTES // (4 * width * fy)) * fy
+    if 4 * width * rows > 8 * _BAND_BYTES:
+        raise NotBandable(f"a band of {fy} rows of {width} pixels is no smaller than the image")
+    reduced: Image.Image | None = None
+    for index, band in enumerate(bands(path, rows, max_pixels)):
+        small = _premultiplied(band).reduce((fx, fy))
+        if reduced is None:
+            reduced = Image.new(small.mode, (-(-width // fx), -(-height // fy)))
+        reduced.paste(small, (0, index * rows // fy))
+    assert reduced is not None  # a PNG has at least one row
+    picture = reduced.resize(final, Image.Resampling.BICUBIC, box=(0, 0, width / fx, height / fy))
+    return _on_white(picture.convert({"RGBa": "RGBA", "La": "LA"}.get(picture.mode, picture.mode)))
+
+
+def _premultiplied(band: Image.Image) -> Image.Image:
+    """The mode ``resize`` works in: alpha premultiplied (as ``resize`` converts RGBA and LA),
+    palette and 1-bit images in colour / grey."""
+    if band.mode == "P":
+        band = band.convert("RGBA" if "transparency" in band.info else "RGB")
+    elif band.mode == "1":
+        band = band.convert("L")
+    premultiplied = {"RGBA": "RGBa", "LA": "La"}.get(band.mode)
+    return band.convert(premultiplied) if premultiplied else band
+
+
+def thumbnail_size(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size Pillow's ``Image.thumbnail(box)`` gives an image of ``size`` (aspect kept, each
+    side rounded to the closer aspect, at least 1, never enlarged)."""
+    width, height = size
+    x, y = box
+    if x >= width and y >= height:
+        return size
+    aspect = width / height
+    if x / y >= aspect:
+        x = max(min(math.floor(y * aspect), math.ceil(y * aspect), key=lambda n: abs(aspect - n / y)), 1)
+    else:
+        y = max(
+            min(math.floor(x / aspect), math.ceil(x / aspect), key=lambda n: abs(aspect - x / n) if n else 0),
+            1,
+        )
+    return x, y
 
 
 def _video_frame(path: str, max_pixels: int, max_side: int) -> Image.Image | None:
@@ -109,9 +202,14 @@ def fit(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
 
 
 def _flatten(img: Image.Image) -> Image.Image:
-    from PIL import Image
 
     img.thumbnail(THUMBNAIL_BOX)  # reduces with reducing_gap: no second full-size copy
+    return _on_white(img)
+
+
+def _on_white(img: Image.Image) -> Image.Image:
+    from PIL import Image
+
     if img.mode in ("RGBA", "LA", "P"):
         rgba = img.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))

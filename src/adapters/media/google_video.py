@@ -11,18 +11,19 @@ cancelled task we stop polling and the operation runs out on Google's side.
 from __future__ import annotations
 
 import asyncio
-import math
 from pathlib import Path
 from typing import Any
 
 from adapters.media.google_gemini import PROVIDER, GeminiVeo, finished_video, image_part
 from adapters.media.outputs import OutputStaging
 from adapters.media.polling import Backoff, Deadline, UpstreamWork, with_retries
+from v3core.costs import billed_clip_seconds
 from v3core.errors import DomainError, UpstreamError
 from v3core.ports.blobs import StagedFile
 from v3core.ports.media import GeneratedMedia, VideoGenerator, VideoRequest
 
 VEO_SECONDS = (4, 6, 8)
+"""The clip lengths Veo takes and bills (``entrypoints.media`` hands them to the dry run)."""
 
 
 class GoogleVideoGenerator(VideoGenerator):
@@ -87,8 +88,7 @@ class GoogleVideoGenerator(VideoGenerator):
 
 def clip_seconds(duration: float) -> int:
     """The shortest Veo clip length covering ``duration`` (8 s at most)."""
-    wanted = max(1, math.ceil(duration))
-    return next((s for s in VEO_SECONDS if s >= wanted), VEO_SECONDS[-1])
+    return billed_clip_seconds(duration, VEO_SECONDS)
 
 
 async def _body(request: VideoRequest) -> dict[str, Any]:

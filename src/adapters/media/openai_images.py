@@ -2,7 +2,9 @@
 
 One ``POST {OPENAI_BASE_URL}/images/generations`` per image (``n=1``, png, ``quality``
 medium so that the price per image is known, a size picked from the model's three by
-orientation). ``gpt-image-1`` always answers ``b64_json``; the bytes are staged (size cap)
+orientation) — or, when the request carries reference images (the brand's product shot and
+logo), one ``POST /images/edits`` with them as the input images, so the frame shows the real
+product. ``gpt-image-1`` always answers ``b64_json``; the bytes are staged (size cap)
 and sniffed as an image. The SDK retries 429/5xx itself (``max_retries``, honouring
 ``Retry-After`` up to a minute); what still fails becomes a domain error: ``RateLimited``
 with the header's wait, ``ContentRefused`` for ``moderation_blocked`` or
@@ -12,8 +14,10 @@ prompt, so restrictions are appended as an "Avoid:" instruction.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+from pathlib import Path
 
 import openai
 
@@ -26,6 +30,8 @@ from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest
 PROVIDER = "openai"
 REFUSAL_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
 LANDSCAPE, PORTRAIT, SQUARE = "1536x1024", "1024x1536", "1024x1024"
+MAX_REFERENCES = 16
+"""``gpt-image-1`` edits take up to 16 input images."""
 
 
 class OpenAIImageGenerator(ImageGenerator):
@@ -69,14 +75,25 @@ class OpenAIImageGenerator(ImageGenerator):
 
     async def _generate(self, request: ImageRequest) -> GeneratedMedia:
         try:
-            response = await self._client.images.generate(
-                model=self._model,
-                prompt=_prompt(request),
-                n=1,
-                size=size_for(request.width, request.height),
-                output_format="png",
-                quality="medium",
-            )
+            if request.reference_images:
+                response = await self._client.images.edit(
+                    model=self._model,
+                    image=await asyncio.to_thread(_files, request.reference_images),
+                    prompt=_prompt(request),
+                    n=1,
+                    size=size_for(request.width, request.height),
+                    output_format="png",
+                    quality="medium",
+                )
+            else:
+                response = await self._client.images.generate(
+                    model=self._model,
+                    prompt=_prompt(request),
+                    n=1,
+                    size=size_for(request.width, request.height),
+                    output_format="png",
+                    quality="medium",
+                )
         except openai.OpenAIError as exc:
             raise self._domain_error(exc) from None
         encoded = response.data[0].b64_json if response.data else None
@@ -110,6 +127,18 @@ def size_for(width: int, height: int) -> str:
     if width > height:
         return LANDSCAPE
     return PORTRAIT if height > width else SQUARE
+
+
+def _files(paths: tuple[str, ...]) -> list[tuple[str, bytes, str]]:
+    """The reference images as the SDK's multipart files (name, bytes, type)."""
+    files = []
+    for path in paths[:MAX_REFERENCES]:
+        data = Path(path).read_bytes()
+        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            kind = "image/webp"
+        files.append((Path(path).name, data, kind))
+    return files
 
 
 def _prompt(request: ImageRequest) -> str:

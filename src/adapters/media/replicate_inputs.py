@@ -8,10 +8,10 @@ trims), and that length is what ``billed_seconds`` prices.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
+from v3core.costs import billed_clip_seconds
 from v3core.ports.media import ImageRequest, VideoRequest
 
 VEO_SECONDS = (4, 6, 8)
@@ -75,19 +75,19 @@ def video_input(model: str, request: VideoRequest) -> dict[str, Any]:
     return inputs
 
 
+def clip_lengths(model: str) -> tuple[int, ...]:
+    """The clip lengths ``model`` takes (and bills); empty: any whole number of seconds."""
+    name = family(model)
+    if name.startswith("google/veo"):
+        return VEO_SECONDS
+    if name.startswith("minimax/hailuo"):
+        return HAILUO_SECONDS
+    return ()
+
+
 def billed_seconds(model: str, duration: float) -> int:
     """The clip length the model is asked for: the shortest supported one covering ``duration``."""
-    name = family(model)
-    wanted = max(1, math.ceil(duration))
-    if name.startswith("google/veo"):
-        return _covering(VEO_SECONDS, wanted)
-    if name.startswith("minimax/hailuo"):
-        return _covering(HAILUO_SECONDS, wanted)
-    return wanted
-
-
-def _covering(options: tuple[int, ...], wanted: int) -> int:
-    return next((s for s in options if s >= wanted), options[-1])
+    return billed_clip_seconds(duration, clip_lengths(model))
 
 
 def _landscape_or_portrait(aspect_ratio: str) -> str:

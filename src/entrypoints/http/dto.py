@@ -18,6 +18,7 @@ from v3core.limits import (
     EMAIL_MAX_LENGTH,
     ID_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NOT_BLANK_PATTERN,
     TEXT_MAX_LENGTH,
     URL_MAX_LENGTH,
 )
@@ -25,7 +26,7 @@ from v3core.model import ApiKey, BrandGuidelines, Campaign, CampaignStatus, Clie
 from v3core.money import money
 from v3core.ports.storage import CampaignStats, ClientStats
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"\S")]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NOT_BLANK_PATTERN)]
 """A client or campaign name: not blank (``require_name`` strips what Python calls whitespace)."""
 Text = Annotated[str, msgspec.Meta(max_length=TEXT_MAX_LENGTH)]
 Url = Annotated[str, msgspec.Meta(max_length=URL_MAX_LENGTH)]

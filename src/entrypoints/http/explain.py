@@ -15,6 +15,7 @@ from litestar import Request
 from litestar.params import KwargDefinition
 
 from entrypoints.http.envelope import ErrorDetail
+from v3core.limits import NOT_BLANK_PATTERN
 
 _PARAMETER_SOURCES = frozenset({"query", "path", "header", "cookie"})
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -32,7 +33,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Expected `object`, got `\w+`"), "must be an object"),
     (re.compile(r"^Expected `array`, got `\w+`"), "must be an array"),
     (re.compile(r"^Invalid enum value (.+)"), "is not one of the allowed values ({0} given)"),
-    (re.compile(r"^Expected `str` matching regex '\\\\S'"), "must not be blank"),
+    (re.compile("^Expected `str` matching regex " + re.escape(repr(NOT_BLANK_PATTERN))), "must not be blank"),
     (re.compile(r"^Expected `str` matching regex (.+)"), "must match the pattern {0}"),
     (re.compile(r"missing required field `[^`]+`"), "is required"),
     (re.compile(r"^Missing required"), "is required"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from entrypoints.http.streaming import BLOB_HEADERS
 from v3core.brief import REQUIRED_FIELDS
-from v3core.limits import URL_MAX_LENGTH
+from v3core.limits import NOT_BLANK_PATTERN, URL_MAX_LENGTH
 
 BRIEF_SCHEMA = "JobCreate"
 BLOB_OPERATIONS = frozenset(
@@ -28,7 +28,7 @@ BLOB_OPERATIONS = frozenset(
     }
 )
 """Operations answered by ``serve_blob``: they read ``BLOB_HEADERS``."""
-NON_BLANK = {"type": "string", "minLength": 1, "pattern": r"\S"}
+NON_BLANK = {"type": "string", "minLength": 1, "pattern": NOT_BLANK_PATTERN}
 HTTP_URL = {
     "type": "string",
     "minLength": 1,

@@ -8,10 +8,11 @@ deeper than the interpreter's recursion limit (``RecursionError``).
 
 ``check_request`` (the app's ``before_request``) refuses what Litestar would quietly
 accept: a query parameter the operation does not take or given twice (422) and a non-JSON
-body sent to a JSON handler (415). It also answers ``OPTIONS`` itself, with every method of
-the path in ``Allow`` (Litestar's own answer names only the methods of one handler group).
-NUL characters, in a JSON string, the path or the query, answer 422: PostgreSQL cannot
-store them in text (it was a 500 there).
+body sent to a JSON handler (415). A page whose query is read by the browser, not by the
+server (the review console's ``/app`` pages, opt ``BROWSER_QUERY_OPT``), takes any query.
+It also answers ``OPTIONS`` itself, with every method of the path in ``Allow`` (Litestar's
+own answer names only the methods of one handler group). NUL characters, in a JSON string,
+the path or the query, answer 422: PostgreSQL cannot store them in text (it was a 500 there).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from v3core.errors import UnsupportedMediaType, ValidationFailed
 
 T = TypeVar("T")
 MERGE_PATCH = "application/merge-patch+json"
+BROWSER_QUERY_OPT = "v3.browser_query"
+"""Handler ``opt`` key: the page's query is the browser script's (``/app/jobs?status=failed``),
+so the query checks below do not apply to it."""
 MergePatchBody: TypeAlias = Annotated[T, Body(media_type=MERGE_PATCH)]
 """A JSON Merge Patch body (RFC 7386), documented as ``application/merge-patch+json``."""
 
@@ -65,7 +69,7 @@ async def check_request(request: Request[Any, Any, Any]) -> Response[None] | Non
         raise ValidationFailed.at(("path",), "the path may not contain NUL characters")
     if request.method == "OPTIONS":
         return Response(content=None, status_code=204, headers={"Allow": allowed_methods(request)})
-    if request.scope.get("query_string"):
+    if request.scope.get("query_string") and not request.route_handler.opt.get(BROWSER_QUERY_OPT):
         if b"%00" in request.scope["query_string"]:
             raise ValidationFailed.at(("query",), "the query may not contain NUL characters")
         reject_repeated_query_parameters(request)

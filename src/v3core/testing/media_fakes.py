@@ -1,16 +1,18 @@
 """In-memory generation providers: real small media files, counted calls, scripted failures.
 
-``FakeImageGenerator`` draws a solid-colour PNG (standard library only) at a small size of the
-requested aspect ratio; ``FakeVideoGenerator`` stages the MP4 bytes it was given (tests make
-them with PyAV). Both stage through the ``FileStager`` passed in, like the real adapters, count
-their calls, record their requests, can fail any request whose prompt contains a marker, wait
-``delay`` seconds per call, wait for a ``gate``, or block until cancelled (counting the
-cancellations).
+``FakeImageGenerator`` draws a solid-colour PNG (standard library only; the colour derived from
+the prompt, so each scene's frame differs) at a small size of the requested aspect ratio;
+``FakeVideoGenerator`` stages the MP4 bytes it was given (tests make them with PyAV). Both stage
+through the ``FileStager`` passed in, like the real adapters, count their calls (and the most
+in flight at once), record their requests, can fail any request whose prompt contains a
+marker, wait ``delay`` seconds per call, wait for a ``gate``, or block until cancelled
+(counting the cancellations).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import struct
 import zlib
 from collections.abc import AsyncIterator
@@ -57,9 +59,21 @@ class _Behaviour:
     calls: int = 0
     started: int = 0
     cancelled: int = 0
+    in_flight: int = 0
+    peak: int = 0
+    """The most calls ever in flight at once."""
 
     async def run(self, prompt: str) -> None:
         self.started += 1
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await self._answer(prompt)
+        finally:
+            self.in_flight -= 1
+        self.calls += 1
+
+    async def _answer(self, prompt: str) -> None:
         try:
             if self.fail_first:
                 raise self.fail_first.pop(0)
@@ -75,7 +89,6 @@ class _Behaviour:
         except asyncio.CancelledError:
             self.cancelled += 1
             raise
-        self.calls += 1
 
 
 @attrs.define
@@ -108,7 +121,9 @@ class FakeImageGenerator(ImageGenerator):
         self.requests.append(request)
         await self.behaviour.run(request.prompt)
         width, height = max(2, request.width // self.scale), max(2, request.height // self.scale)
-        staged = await self.stager.stage(_one_chunk(solid_png(width, height)), filename="frame.png")
+        rgb = tuple(hashlib.sha256(request.prompt.encode()).digest()[:3])
+        picture = solid_png(width, height, (rgb[0], rgb[1], rgb[2]))
+        staged = await self.stager.stage(_one_chunk(picture), filename="frame.png")
         staged = attrs.evolve(staged, info=ContentInfo("image/png", "png", width, height))
         return GeneratedMedia(staged=staged, provider=self.provider, model=self.model, cost=self.cost)
 

@@ -58,6 +58,15 @@ async def staging(staging_dir: Path) -> AsyncIterator[OutputStaging]:
     await fetcher.aclose()
 
 
+@pytest.fixture
+async def small_staging(staging_dir: Path) -> AsyncIterator[OutputStaging]:
+    """Staging capped at 1 000 bytes: every clip of the fakes (about 2 kB) is over it."""
+    stager = TempFileStager(1000, str(staging_dir))
+    fetcher = HttpxBlobFetcher(stager, timeout_seconds=5.0, allow_private_networks=True)
+    yield OutputStaging(fetcher, stager, MediaContentInspector())
+    await fetcher.aclose()
+
+
 def staged_files(staging_dir: Path) -> list[Path]:
     """What is left in the staging folder (failed calls must leave nothing)."""
     return sorted(staging_dir.iterdir()) if staging_dir.exists() else []

@@ -4,6 +4,9 @@
   ``name`` (``models/{model}/operations/{id}``); ``GET /v1beta/{name}`` reports it, ``done``
   after the scripted number of polls (``None``: never), with a ``generateVideoResponse``
   whose sample's ``video.uri`` points at ``/v1beta/files/{id}:download?alt=media``.
+- The clip served is the script's ``file``: a name of ``FILES``, ``solidRRGGBB`` (a clip of one
+  colour), or a function of the operation's instance (``{"prompt", "image"?}``) naming one, so
+  each scene's clip can be told apart in a rendered video (as the Replicate fake's outputs).
 - ``x-goog-api-key`` is checked (400 "API key not valid", as the real API answers).
 - Errors use Google's shape: ``{"error": {"code", "message", "status"}}``.
 """
@@ -13,11 +16,12 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.integration.media.fake_http import Reply, Request
-from tests.integration.media.media_files import HTML, mp4
+from tests.integration.media.media_files import HTML, mp4, solid_mp4
 
 KEY = "AIza-test-SECRET-0123456789abcdef"
 FILES = {"clip1": (mp4, "video/mp4"), "page1": (lambda: HTML, "text/html")}
@@ -39,7 +43,7 @@ class Script:
     polls: int | None = 2
     outcome: str = "video"  # video | error | filtered
     error_message: str = "Internal error while generating the video"
-    file: str = "clip1"
+    file: str | Callable[[dict[str, Any]], str] = "clip1"
 
 
 class FakeGemini:
@@ -49,6 +53,7 @@ class FakeGemini:
         self.script = Script()
         self.operations: dict[str, dict[str, Any]] = {}
         self.polls_left: dict[str, int | None] = {}
+        self.instances: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -57,6 +62,7 @@ class FakeGemini:
             self.script = Script()
             self.operations.clear()
             self.polls_left.clear()
+            self.instances.clear()
 
     def handle(self, request: Request) -> Reply:
         path = request.path.split("?", 1)[0]
@@ -64,18 +70,20 @@ class FakeGemini:
             return google_error(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")
         with self._lock:
             if request.method == "POST" and path.endswith(":predictLongRunning"):
-                return self._create(path.removeprefix("/v1beta/").removesuffix(":predictLongRunning"))
+                model = path.removeprefix("/v1beta/").removesuffix(":predictLongRunning")
+                return self._create(model, request.json() or {})
             if request.method == "GET" and path.startswith("/v1beta/files/"):
                 return self._file(path.removeprefix("/v1beta/files/").removesuffix(":download"))
             if request.method == "GET" and "/operations/" in path:
                 return self._get(path.removeprefix("/v1beta/"))
         return google_error(404, f"no route {request.method} {path}", "NOT_FOUND")
 
-    def _create(self, model: str) -> Reply:
+    def _create(self, model: str, body: dict[str, Any]) -> Reply:
         if self.script.create_errors:
             return self.script.create_errors.popleft()
         name = f"{model}/operations/op{next(self._ids)}"
         self.operations[name] = {"name": name}
+        self.instances[name] = (body.get("instances") or [{}])[0]
         self.polls_left[name] = self.script.polls
         return Reply(200, self.operations[name])
 
@@ -103,7 +111,10 @@ class FakeGemini:
                 "raiMediaFilteredReasons": ["The prompt was blocked by our safety filters."],
             }
         else:
-            uri = f"https://generativelanguage.googleapis.com/v1beta/files/{self.script.file}:download?alt=media"
+            file = self.script.file
+            if callable(file):
+                file = file(self.instances.get(operation["name"], {}))
+            uri = f"https://generativelanguage.googleapis.com/v1beta/files/{file}:download?alt=media"
             response = {"generatedSamples": [{"video": {"uri": uri}}]}
         operation["response"] = {
             "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
@@ -111,6 +122,9 @@ class FakeGemini:
         }
 
     def _file(self, name: str) -> Reply:
+        if name.startswith("solid") and len(name) == len("solidRRGGBB"):  # file ids are [a-z0-9]
+            rgb = tuple(bytes.fromhex(name.removeprefix("solid")))
+            return Reply(200, solid_mp4(rgb), content_type="video/mp4")
         if name not in FILES:
             return google_error(404, "File not found", "NOT_FOUND")
         make, content_type = FILES[name]

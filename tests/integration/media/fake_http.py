@@ -1,6 +1,6 @@
 """A threaded HTTP server on 127.0.0.1 whose answers come from a provider fake's ``handle``.
 
-Every request is recorded (method, path, headers, body) so tests can check what the real
+Every request is recorded (method, path, headers, body, arrival time) so tests can check what the real
 SDKs sent. Replies may be delayed; a pending delay is released when the server is reset.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived (``time.monotonic()``), to measure the waits between calls."""
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None

@@ -22,6 +22,14 @@ def png(width: int = 64, height: int = 36) -> bytes:
 
 
 @functools.cache
+def solid_png(rgb: tuple[int, ...], width: int = 64, height: int = 36) -> bytes:
+    """A PNG of one colour (to recognise a scene's storyboard frame where it is sent on)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), tuple(rgb)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@functools.cache
 def mp4(width: int = 64, height: int = 36, frames: int = 12, fps: int = 12) -> bytes:
     """A one-second H.264 MP4 whose frames change colour."""
     out = io.BytesIO()

@@ -7,15 +7,16 @@ fetcher, the compositor; the MP4 is judged by decoding it."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import io
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
+import attrs
 import pytest
 from litestar.testing import AsyncTestClient
+from PIL import Image
 
 from entrypoints.container import build_container, close_container
 from entrypoints.http.app import create_app
@@ -25,25 +26,14 @@ from tests.integration.media.fake_http import FakeHttpServer
 from tests.integration.media.fake_openai_images import KEY as OPENAI_KEY
 from tests.integration.media.fake_openai_images import FakeOpenAIImages
 from tests.integration.media.fake_replicate import TOKEN, FakeReplicate
+from tests.integration.media.footage import (
+    Palette,
+    assert_scenes_play_in_order_for_their_durations,
+    scene_prompts,
+)
+from tests.integration.media.media_files import solid_png
 from tests.sealed import SealedSettings
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
-
-SIZES = {"16:9": (1280, 720), "9:16": (720, 1280)}
-
-
-def colour_of(prompt: str) -> tuple[int, int, int]:
-    """A distinct saturated colour per prompt, so each scene's clip is recognisable."""
-    digest = hashlib.sha256(prompt.encode()).digest()
-    channel = digest[0] % 3
-    rgb = [40 + digest[1] % 60, 40 + digest[2] % 60, 40 + digest[3] % 60]
-    rgb[channel] = 200 + digest[4] % 56
-    return (rgb[0], rgb[1], rgb[2])
-
-
-def clip_for(inputs: dict[str, Any]) -> str:
-    if "image" not in inputs and "duration" not in inputs:
-        return "/media/frame.png"  # a storyboard frame (text-to-image)
-    return "/media/solid-{:02x}{:02x}{:02x}.mp4".format(*colour_of(str(inputs["prompt"])))
 
 
 async def _wait(client: AsyncTestClient[Any], path: str, headers: dict[str, str], *statuses: str) -> Any:
@@ -55,8 +45,18 @@ async def _wait(client: AsyncTestClient[Any], path: str, headers: dict[str, str]
     raise AssertionError(f"job stayed {job['status']}: {job['progress']}")
 
 
-async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[str, Any], bytes]:
-    """Settings -> container -> app: a client, a 9 s brief at ``aspect``, approval, the MP4."""
+@attrs.frozen
+class Run:
+    job: dict[str, Any]
+    """The completed job."""
+    mp4: bytes
+    quote: dict[str, Any]
+    """The dry run of the same brief, asked before the job was created."""
+
+
+async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> Run:
+    """Settings -> container -> app: a client, a 9 s brief of 3 scenes at ``aspect`` (dry run,
+    then the job), approval, the MP4."""
     settings = SealedSettings(
         database_url=f"sqlite:///{tmp_path / 'v3.db'}",
         data_dir=tmp_path / "data",
@@ -89,7 +89,10 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[s
                     "direction": {"style": "cinematic"},
                     "videoSpecs": {"duration": 9, "format": aspect},
                 },
+                "advanced": {"sceneCount": 3},
             }
+            dry_run = await client.post("/api/v3/jobs/dry-run", json=brief, headers=headers)
+            assert dry_run.status_code == 200, dry_run.text
             created = await client.post("/api/v3/jobs", json=brief, headers={**headers, "Prefer": "wait=60"})
             assert created.status_code == 201, created.text
             job = created.json()["data"]
@@ -101,41 +104,19 @@ async def run_job(tmp_path: Path, aspect: str, **providers: Any) -> tuple[dict[s
             assert done["status"] == "completed", done["error"]
             video = await client.get(f"/api/v3/jobs/{job['id']}/video", headers=headers)
             assert video.status_code == 200
-            return done, video.content
+            return Run(done, video.content, dry_run.json()["data"])
     finally:
         await close_container(container)
-
-
-def decoded(content: bytes, aspect: str) -> tuple[float, list[np.ndarray]]:
-    with av.open(io.BytesIO(content)) as container_file:
-        stream = container_file.streams.video[0]
-        assert (stream.codec_context.width, stream.codec_context.height) == SIZES[aspect]
-        fps = float(stream.average_rate)
-        return fps, [f.to_ndarray(format="rgb24") for f in container_file.decode(video=0)]
-
-
-def top_band(frame: np.ndarray) -> np.ndarray:
-    """Mean colour of a band above the caption and the call to action."""
-    height, width, _ = frame.shape
-    return frame[height // 10 : height // 5, width // 4 : 3 * width // 4].reshape(-1, 3).mean(axis=0)
-
-
-def middles(fps: float, frames: list[np.ndarray], scenes: list[dict[str, Any]]) -> list[np.ndarray]:
-    assert abs(len(frames) / fps - sum(s["duration"] for s in scenes)) <= 1 / fps + 1e-6
-    out, start = [], 0.0
-    for scene in scenes:
-        out.append(frames[int((start + scene["duration"] / 2) * fps)])
-        start += scene["duration"]
-    return out
 
 
 @pytest.mark.parametrize("aspect", ["16:9", "9:16"])
 async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
     replicate_api: FakeReplicate, replicate_server: FakeHttpServer, tmp_path: Path, aspect: str
 ) -> None:
-    replicate_api.script.output = clip_for
+    palette = Palette()
+    replicate_api.script.output = palette.replicate_output
     replicate_api.script.polls = 1
-    done, content = await run_job(
+    run = await run_job(
         tmp_path,
         aspect,
         image_provider="replicate",
@@ -143,35 +124,47 @@ async def test_a_replicate_job_renders_the_servers_clips_in_scene_order(
         replicate_api_token=TOKEN,
         replicate_base_url=replicate_server.base_url,
     )
+    assert_the_dry_run_priced_what_was_charged(run, per_second=0.20)  # google/veo-3.1's list price
 
-    scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
+    scenes = sorted(run.job["scenes"], key=lambda s: s["sceneNumber"])
     clips = [
         r.json()["input"]
         for r in replicate_server.seen("POST", "/predictions")
         if "duration" in r.json()["input"]
     ]
-    assert len(clips) == len(scenes)  # one clip per scene, no more
-    expected = []
-    for scene in scenes:
-        (prompt,) = [c["prompt"] for c in clips if scene["description"].rstrip(".") in c["prompt"]]
-        expected.append(colour_of(prompt))
-
-    fps, frames = decoded(content, aspect)
-    for scene, colour, middle in zip(scenes, expected, middles(fps, frames, scenes), strict=True):
-        centre = top_band(middle)
-        assert np.abs(centre - np.array(colour)).max() < 30, (scene["sceneNumber"], centre, colour)
+    assert len(clips) == len(scenes) == 3  # one clip per scene, no more
+    prompts = scene_prompts(scenes, [c["prompt"] for c in clips])
+    colours = [palette.colour(p) for p in prompts]
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, list(colours))
 
 
-async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
+def frame_for(prompt: str) -> bytes:
+    """The fake gpt-image-1's picture for a scene: its colour from the prompt before "Avoid:"
+    (the adapter appends the restrictions), so the frame sent to Veo can be matched."""
+    return solid_png(frame_colour(prompt.split("\nAvoid:", 1)[0]))
+
+
+def frame_colour(prompt: str) -> tuple[int, int, int]:
+    """A colour per prompt (exact pixel equality is checked, so closeness does not matter)."""
+    digest = hashlib.sha256(prompt.encode()).digest()
+    return (digest[0], digest[1], digest[2])
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "9:16"])
+async def test_an_openai_and_google_job_renders_veo_clips_in_scene_order(
     openai_api: FakeOpenAIImages,
     openai_server: FakeHttpServer,
     gemini_api: FakeGemini,
     gemini_server: FakeHttpServer,
     tmp_path: Path,
+    aspect: str,
 ) -> None:
-    done, content = await run_job(
+    openai_api.drawn = frame_for
+    palette = Palette()
+    gemini_api.script.file = palette.veo_file
+    run = await run_job(
         tmp_path,
-        "16:9",
+        aspect,
         image_provider="openai",
         video_provider="google",
         openai_api_key=OPENAI_KEY,
@@ -179,11 +172,36 @@ async def test_an_openai_and_google_job_renders_veo_clips_for_every_scene(
         gemini_api_key=GEMINI_KEY,
         google_gemini_base_url=gemini_server.base_url,
     )
-    scenes = sorted(done["scenes"], key=lambda s: s["sceneNumber"])
-    assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes)  # one frame each
-    fps, frames = decoded(content, "16:9")
-    for scene, middle in zip(scenes, middles(fps, frames, scenes), strict=True):
-        red, green, blue = top_band(middle)
-        # the fake Veo clip: frames of (20 k, 90, 200), never the brand's near-black background
-        assert blue > 150, (scene["sceneNumber"], red, green, blue)
-        assert abs(green - 90) < 30, (scene["sceneNumber"], red, green, blue)
+    assert_the_dry_run_priced_what_was_charged(run, per_second=0.40)  # veo-3.1-generate-preview
+    scenes = sorted(run.job["scenes"], key=lambda s: s["sceneNumber"])
+    assert len(openai_server.seen("POST", "/v1/images/generations")) == len(scenes) == 3  # one frame each
+    submitted = [r.json() for r in gemini_server.seen("POST", ":predictLongRunning")]
+    assert len(submitted) == len(scenes)  # one Veo operation per scene
+    by_prompt = {b["instances"][0]["prompt"]: b for b in submitted}
+    prompts = scene_prompts(scenes, list(by_prompt))
+    for scene, prompt in zip(scenes, prompts, strict=True):
+        body = by_prompt[prompt]
+        assert body["parameters"]["aspectRatio"] == aspect
+        assert body["parameters"]["durationSeconds"] == billed_by_veo(scene["duration"])
+        # the clip starts on this scene's own storyboard frame, not another scene's
+        first_frame = base64.b64decode(body["instances"][0]["image"]["bytesBase64Encoded"])
+        with Image.open(io.BytesIO(first_frame)) as picture:
+            pixel = picture.convert("RGB").getpixel((0, 0))
+        assert pixel == frame_colour(prompt), (scene["sceneNumber"], pixel)
+    colours = [palette.colour(p) for p in prompts]
+    assert_scenes_play_in_order_for_their_durations(run.mp4, aspect, scenes, list(colours))
+
+
+def billed_by_veo(seconds: float) -> int:
+    """Veo takes (and bills) 4, 6 or 8 s clips: the shortest covering the scene (SPEC §8)."""
+    return next((s for s in (4, 6, 8) if s >= seconds), 8)
+
+
+def assert_the_dry_run_priced_what_was_charged(run: Run, per_second: float) -> None:
+    """The dry run of the brief quoted the video step at what the provider then billed: one
+    Veo clip length per scene, not the brief's exact seconds."""
+    charged = run.job["cost"]["breakdown"]
+    billed = sum(billed_by_veo(s["duration"]) for s in run.job["scenes"])
+    assert charged["video_generation"] == pytest.approx(billed * per_second)
+    assert run.quote["breakdown"]["video_generation"] == pytest.approx(charged["video_generation"])
+    assert run.quote["breakdown"]["image_generation"] == pytest.approx(charged["image_generation"])

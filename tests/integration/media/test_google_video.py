@@ -17,7 +17,7 @@ from adapters.media.outputs import OutputStaging
 from adapters.media.polling import Backoff
 from tests.integration.media.conftest import staged_files, until
 from tests.integration.media.fake_gemini import KEY, FakeGemini, google_error
-from tests.integration.media.fake_http import FakeHttpServer
+from tests.integration.media.fake_http import FakeHttpServer, Reply
 from tests.integration.media.media_files import png
 from v3core.errors import ContentRefused, RateLimited, UpstreamError, UpstreamTimeout
 from v3core.ports.media import VideoGenerator, VideoRequest
@@ -132,6 +132,36 @@ async def test_a_429_is_retried_after_the_servers_retry_delay(
 
     assert media.staged.size > 0
     assert len(gemini_server.seen("POST")) == 2
+
+
+async def test_a_429_is_retried_after_the_retry_after_header(
+    make: Make, gemini_api: FakeGemini, gemini_server: FakeHttpServer
+) -> None:
+    throttled = google_error(429, "Quota exceeded", "RESOURCE_EXHAUSTED")
+    gemini_api.script.create_errors = deque([Reply(429, throttled.body, headers={"Retry-After": "1"})])
+
+    media = await make().generate(request())
+
+    assert media.staged.size > 0
+    first, second = gemini_server.seen("POST")
+    # the second try waited the 1 s asked for, not the adapter's own 10-50 ms backoff
+    assert second.at - first.at >= 0.95
+
+
+async def test_a_clip_over_the_download_cap_is_refused_and_leaves_nothing(
+    gemini_server: FakeHttpServer, small_staging: OutputStaging, staging_dir: Path
+) -> None:
+    veo = GeminiVeo(KEY, gemini_server.base_url, request_timeout=5.0)
+    generator = GoogleVideoGenerator(
+        veo, MODEL, small_staging, price_per_second=0.4, timeout_seconds=5.0, backoff=FAST
+    )
+    try:
+        with pytest.raises(UpstreamError, match="limit of 1000 bytes"):
+            await generator.generate(request())
+    finally:
+        await generator.aclose()
+
+    assert staged_files(staging_dir) == []
 
 
 async def test_a_persistent_429_is_rate_limited_with_retry_after(

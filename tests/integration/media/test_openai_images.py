@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import attrs
 import pytest
 from PIL import Image
 
@@ -16,10 +17,11 @@ from tests.integration.media.fake_http import FakeHttpServer, Reply
 from tests.integration.media.fake_openai_images import (
     KEY,
     FakeOpenAIImages,
+    form_fields,
     image_reply,
     openai_error,
 )
-from tests.integration.media.media_files import HTML
+from tests.integration.media.media_files import HTML, solid_png
 from v3core.errors import ContentRefused, RateLimited, UpstreamError, UpstreamTimeout
 from v3core.ports.media import ImageGenerator, ImageRequest
 from v3core.testing.contracts import ImageGeneratorContract
@@ -75,6 +77,30 @@ async def test_a_generated_image_is_the_servers_png_staged_and_priced(
     with Image.open(media.staged.path) as image:
         assert image.size == (64, 36)
     assert (media.provider, media.model, media.cost) == ("openai", "gpt-image-1", 0.042)
+
+
+async def test_reference_images_are_sent_as_the_edits_input_images(
+    make: Make, openai_server: FakeHttpServer, tmp_path: Path
+) -> None:
+    """SPEC §8: the image generator takes reference images (the brand's product and logo)."""
+    product, logo = tmp_path / "product.png", tmp_path / "logo.png"
+    product.write_bytes(solid_png((230, 80, 30)))
+    logo.write_bytes(solid_png((20, 20, 20), 32, 32))
+    with_references = attrs.evolve(request(), reference_images=(str(product), str(logo)))
+
+    media = await make().generate(with_references)
+
+    assert openai_server.seen("POST", "/v1/images/generations") == []
+    (sent,) = openai_server.seen("POST", "/v1/images/edits")
+    fields = form_fields(sent)
+    assert fields["image[]"] == [product.read_bytes(), logo.read_bytes()]
+    assert fields["model"] == [b"gpt-image-1"]
+    assert fields["size"] == [b"1024x1536"]
+    assert fields["quality"] == [b"medium"]
+    assert b"competitor logos" in fields["prompt"][0]
+    assert media.cost == 0.042
+    with Image.open(media.staged.path) as image:
+        assert image.size == (64, 36)
 
 
 @pytest.mark.parametrize(

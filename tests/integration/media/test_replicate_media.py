@@ -171,7 +171,9 @@ async def test_a_429_is_retried_after_the_wait_the_provider_asked_for(
     media = await images(predictions, staging).generate(IMAGE)
 
     assert media.staged.info is not None
-    assert len(replicate_server.seen("POST", "/predictions")) == 2
+    first, second = replicate_server.seen("POST", "/predictions")
+    # the second try waited the 1 s asked for, not the adapter's own 10-50 ms backoff
+    assert second.at - first.at >= 0.95
 
 
 async def test_a_429_that_persists_is_rate_limited_with_retry_after(
@@ -370,3 +372,14 @@ class TestReplicateVideosContract(VideoGeneratorContract):
     @pytest.fixture
     def video_generator(self, predictions: Make, staging: OutputStaging) -> VideoGenerator:
         return videos(predictions, staging, model="acme/i2v:5f0c1a")
+
+
+async def test_a_clip_over_the_download_cap_is_refused_and_leaves_nothing(
+    predictions: Make, small_staging: OutputStaging, replicate_api: FakeReplicate, staging_dir: Path
+) -> None:
+    replicate_api.script.output = "/media/clip.mp4"
+
+    with pytest.raises(UpstreamError, match="limit of 1000 bytes"):
+        await videos(predictions, small_staging).generate(video_request())
+
+    assert staged_files(staging_dir) == []

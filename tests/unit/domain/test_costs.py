@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from v3core.brief import Brief, parse_brief
-from v3core.costs import PriceTable, estimate, planning_cost, render_cost
+from v3core.costs import PriceTable, billed_clip_seconds, estimate, planning_cost, render_cost
 from v3core.ports.planner import TokenUsage
 from v3core.storyboard import PlanningRules
 from v3core.testing.strategies import SEED_MINIMAL_BRIEF, briefs, raw_briefs
@@ -136,3 +136,50 @@ def test_planning_cost_prices_tokens_by_the_longest_matching_model_name() -> Non
 def test_rendering_is_priced_per_second_of_output() -> None:
     assert render_cost(30, PriceTable(render_per_second=0.01)) == pytest.approx(0.3)
     assert render_cost(-1, PriceTable()) == 0
+
+
+VEO = PriceTable(video_per_second=0.4, video_clip_lengths=(4, 6, 8))
+
+
+@pytest.mark.parametrize(
+    ("scene_seconds", "billed"), [(0.5, 4), (4, 4), (4.01, 6), (5.5, 6), (6, 6), (7.2, 8), (12, 8)]
+)
+def test_veo_bills_the_shortest_of_4_6_or_8_s_covering_a_scene(scene_seconds: float, billed: int) -> None:
+    """SPEC §8: Veo takes 4, 6 or 8 s clips; a longer scene gets 8 s (the renderer loops it)."""
+    assert billed_clip_seconds(scene_seconds, (4, 6, 8)) == billed
+
+
+def test_a_model_of_any_length_bills_whole_seconds() -> None:
+    assert [billed_clip_seconds(s) for s in (0.2, 3, 3.2, 9.99)] == [1, 3, 4, 10]
+
+
+def test_the_dry_run_prices_veo_clips_per_scene_not_the_exact_duration() -> None:
+    """30 s in 4 scenes: 7.5 s each, billed 8 s each by Veo — 32 s, not 30 s; in 6 scenes of
+    5 s: 6 s each, 36 s (a model taking any length bills those 30 s)."""
+    brief = with_duration(parse_brief(SEED_MINIMAL_BRIEF), 30)
+    quote = estimate(with_scenes(brief, 4), PlanningRules(), VEO, NOW)
+    assert quote.breakdown["video_generation"] == pytest.approx(32 * 0.4)
+    assert quote.assumptions["video_seconds"] == 32
+    six = with_scenes(brief, 6)
+    assert estimate(six, PlanningRules(), VEO, NOW).breakdown["video_generation"] == pytest.approx(36 * 0.4)
+    any_length = attrs.evolve(VEO, video_clip_lengths=())
+    assert estimate(six, PlanningRules(), any_length, NOW).breakdown["video_generation"] == pytest.approx(12)
+
+
+@PROPERTY
+@given(
+    brief=briefs(),
+    count=st.integers(1, 10),
+    lengths=st.lists(st.floats(1, 120), min_size=2, max_size=2),
+    clips=st.sampled_from([(), (4, 6, 8), (6, 10)]),
+)
+def test_longer_videos_of_the_same_scene_count_never_cost_less_video(
+    brief: Brief, count: int, lengths: list[float], clips: tuple[int, ...]
+) -> None:
+    """Fixed clip lengths make more, shorter scenes cheaper than fewer, longer ones at times
+    (5 scenes of 6 s < 4 of 8 s with Veo), so only a fixed scene count is monotone in duration."""
+    short, long = sorted(lengths)
+    prices = PriceTable(video_per_second=0.1, video_clip_lengths=clips)
+    cheap = estimate(with_duration(with_scenes(brief, count), short), PlanningRules(1, 10), prices, NOW)
+    dear = estimate(with_duration(with_scenes(brief, count), long), PlanningRules(1, 10), prices, NOW)
+    assert cheap.breakdown["video_generation"] <= dear.breakdown["video_generation"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from tests.media_samples import sample_clip
 from v3core.costs import PriceTable
 from v3core.model import Asset, BrandGuidelines, Client, Job, Scene, User
 from v3core.services.assets import AssetContext
+from v3core.services.assets.common import AssetDraft
 from v3core.services.assets.ingest import IngestAsset
 from v3core.services.jobs import (
     ApplyJobAction,
@@ -80,16 +81,21 @@ class MediaWorld:
         video: bool = True,
         concurrency: int = 8,
         sound: bool = False,
+        video_class: type[FakeVideoGenerator] = FakeVideoGenerator,
+        image_class: type[FakeImageGenerator] = FakeImageGenerator,
     ) -> None:
-        self.uow = InMemoryUnitOfWork.factory(InMemoryStore())
+        self.store = InMemoryStore()
+        self.uow = InMemoryUnitOfWork.factory(self.store)
         self.clock = SteppingClock()
         self.ids = SequentialIds()
         self.blobs = InMemoryBlobStore()
         self.stager = TempFileStager(1 << 30, str(tmp / "staging"))
-        ctx = AssetContext(self.uow, self.blobs, self.stager, MediaContentInspector(), self.clock, self.ids)
+        ctx = self.ctx = AssetContext(
+            self.uow, self.blobs, self.stager, MediaContentInspector(), self.clock, self.ids
+        )
         store = IngestingMediaStore(IngestAsset(ctx), self.blobs, self.stager)
-        self.image = FakeImageGenerator(self.stager)
-        self.video = FakeVideoGenerator(self.stager, sample_clip())
+        self.image = image_class(self.stager)
+        self.video = video_class(self.stager, sample_clip())
         generators = MediaGenerators(
             self.image if image else None, self.video if video else None, concurrency=concurrency
         )
@@ -130,9 +136,16 @@ class MediaWorld:
             await uow.commit()
 
     async def ready_job(
-        self, *, direction: dict[str, Any] | None = None, generate_audio: bool = False, **advanced: Any
+        self,
+        *,
+        direction: dict[str, Any] | None = None,
+        generate_audio: bool = False,
+        assets: list[dict[str, Any]] | None = None,
+        **advanced: Any,
     ) -> str:
         creative = {**BODY["creative"], "direction": {**BODY["creative"]["direction"], **(direction or {})}}
+        if assets:
+            creative["assets"] = assets
         body = {
             **BODY,
             "context": {"clientId": self.client_id},
@@ -143,6 +156,19 @@ class MediaWorld:
         view = await self.create.execute(CreateJobCommand(self.owner_id, body))
         await self.tasks.run_all()
         return view.job.id
+
+    async def library_asset(self, data: bytes, name: str) -> str:
+        """The id of a new asset of the owner's library holding ``data``."""
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield data
+
+        staged = await self.stager.stage(chunks(), filename=name)
+        try:
+            asset = await IngestAsset(self.ctx).execute(AssetDraft(self.owner_id, name), staged)
+        finally:
+            await self.stager.discard(staged)
+        return asset.id
 
     async def action(self, job_id: str, action: str, **fields: Any) -> None:
         await self.act.execute(JobActionCommand(self.owner_id, job_id, action, fields))

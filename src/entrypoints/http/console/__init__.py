@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from entrypoints.http.auth import PUBLIC_OPT
+from entrypoints.http.request import BROWSER_QUERY_OPT
 
 HERE = Path(__file__).parent
 
@@ -31,9 +32,15 @@ _HEADERS = [
 ]
 
 
-@get(["/", "/{path:path}"], opt={PUBLIC_OPT: True}, include_in_schema=False, sync_to_thread=False)
+@get(
+    ["/", "/{path:path}"],
+    opt={PUBLIC_OPT: True, BROWSER_QUERY_OPT: True},
+    include_in_schema=False,
+    sync_to_thread=False,
+)
 def console_page() -> Template:
-    """The page shell; the script renders the view the path names."""
+    """The page shell; the script renders the view the path and query name (so a reload of
+    ``/app/jobs?status=failed&offset=20`` shows that page again)."""
     return Template(template_name="console.html.j2")
 
 

@@ -75,6 +75,27 @@ def direct_asset_ids(brief: Brief) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.asset_id for a in brief.creative.assets if a.asset_id))
 
 
+REFERENCE_ROLES = frozenset({"product_shot", "logo"})
+"""Brief asset roles whose images image generators are given as references (SPEC §8)."""
+
+
+def reference_asset_ids(job: Job) -> tuple[str, ...]:
+    """The job's assets the brief supplies as a product shot or a logo, once each, in brief
+    order: named ones by id, URL ones once imported (``job.asset_ids`` holds them after the
+    direct ones, in brief order)."""
+    imported = job.asset_ids[len(direct_asset_ids(job.brief)) :]
+    found: list[str] = []
+    urls = 0
+    for item in job.brief.creative.assets:
+        if item.url:
+            if item.role in REFERENCE_ROLES and urls < len(imported):
+                found.append(imported[urls])
+            urls += 1
+        elif item.asset_id and item.role in REFERENCE_ROLES:
+            found.append(item.asset_id)
+    return tuple(dict.fromkeys(found))
+
+
 def url_inputs(job: Job) -> tuple[AssetInput, ...]:
     """The brief's assets to import from a URL, in brief order."""
     return tuple(a for a in job.brief.creative.assets if a.url)

@@ -15,10 +15,11 @@ import attrs
 
 from v3core.errors import RateLimited, StaleVersion
 from v3core.media.prompts import ScenePrompt, SceneVisual, build_scene_prompt, prompt_hash
-from v3core.model import Asset, BrandGuidelines, Generation, Job, MediaKind, Scene
+from v3core.model import Asset, AssetType, BrandGuidelines, Generation, Job, MediaKind, Scene
 from v3core.ports.media import GeneratedMedia, ImageGenerator, ImageRequest, VideoGenerator, VideoRequest
 from v3core.ports.storage import UnitOfWorkFactory
 from v3core.ports.system import Clock
+from v3core.services.jobs.common import reference_asset_ids
 from v3core.services.jobs.ports import GeneratedMediaStore
 from v3core.storyboard import SceneDraft
 
@@ -68,14 +69,16 @@ def find_generated(existing: Sequence[Asset], kind: MediaKind, number: int, dige
     return None
 
 
-def frame_request(prompt: ScenePrompt) -> ImageRequest:
-    """The image request of a scene's frame."""
+def frame_request(prompt: ScenePrompt, references: Sequence[str] = ()) -> ImageRequest:
+    """The image request of a scene's frame; ``references`` are local paths of the brand's
+    product and logo images to stay consistent with."""
     return ImageRequest(
         prompt=prompt.prompt,
         negative_prompt=prompt.negative_prompt,
         width=prompt.width,
         height=prompt.height,
         aspect_ratio=prompt.aspect_ratio,
+        reference_images=tuple(references),
     )
 
 
@@ -138,7 +141,13 @@ class SceneMedia:
         found = find_generated(existing, MediaKind.FRAME, plan.number, plan.frame_hash)
         if found is not None:
             return found
-        media = await _patiently(lambda: image.generate(frame_request(plan.prompt)))
+        copies = [await self.store.local_copy(a) for a in await self._references(job)]
+        try:
+            request = frame_request(plan.prompt, [c.path for c in copies])
+            media = await _patiently(lambda: image.generate(request))
+        finally:
+            for copy in copies:
+                await self.store.release(copy)
         generation = Generation(
             MediaKind.FRAME, plan.number, media.provider, media.model, plan.frame_hash, media.cost
         )
@@ -170,6 +179,16 @@ class SceneMedia:
         asset = await self.store.store(job, media, generation)
         await self.charge(job.id, VIDEO_STEP, media.cost)
         return asset
+
+    async def _references(self, job: Job) -> list[Asset]:
+        """The brief's product-shot and logo images (``reference_asset_ids``), still stored.
+        The brief never changes, so the frame's prompt hash need not include them."""
+        ids = reference_asset_ids(job)
+        if not ids:
+            return []
+        async with self.uow() as uow:
+            found = await uow.assets.get_many(job.owner_id, ids)
+        return [a for a in found if a.type == AssetType.IMAGE]
 
     async def charge(self, job_id: str, step: str, amount: float) -> None:
         """Add ``amount`` under ``step`` to the job's actual cost, whatever its status (the money

@@ -34,6 +34,18 @@ function field(label, control, hint) {
   return h("div", { class: "field" }, h("label", { for: id, text: label }), control, hint ? h("p", { class: "hint", text: hint }) : null, error);
 }
 
+function clearErrors(form) {
+  for (const node of form.querySelectorAll(".field-error")) { node.hidden = true; node.textContent = ""; }
+  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+}
+
+function markInvalid(control, message) {
+  control.setAttribute("aria-invalid", "true");
+  const box = document.getElementById(`${control.id}-error`);
+  box.hidden = false;
+  box.textContent = message;
+}
+
 function say(message, kind) {
   statusBox.textContent = message || "";
   statusBox.className = `status ${kind || ""}`;
@@ -58,7 +70,9 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body, headers) {
+// A 401 ends the session (sign in again), except on the sign-in forms themselves (signingIn),
+// where it only means the key or password was wrong and the form must keep what was typed.
+async function api(method, path, body, headers, signingIn) {
   const init = { method, headers: { ...authHeaders(), ...(headers || {}) } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
@@ -67,7 +81,7 @@ async function api(method, path, body, headers) {
   const response = await fetch(API + path, init);
   const text = await response.text();
   const parsed = text ? JSON.parse(text) : null;
-  if (response.status === 401) {
+  if (response.status === 401 && !signingIn) {
     signOut("Your sign-in is no longer valid; sign in again.");
     throw new ApiError(401, parsed);
   }
@@ -84,18 +98,14 @@ async function blobUrl(path) {
 }
 
 function showErrors(form, error) {
-  for (const node of form.querySelectorAll(".field-error")) { node.hidden = true; node.textContent = ""; }
-  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  clearErrors(form);
   const details = (error.body && error.body.meta && error.body.meta.details) || [];
   let placed = 0;
   for (const detail of details) {
     const name = (detail.loc || []).join(".");
     const control = form.querySelector(`[data-loc="${CSS.escape(name)}"]`);
     if (!control) continue;
-    control.setAttribute("aria-invalid", "true");
-    const box = document.getElementById(`${control.id}-error`);
-    box.hidden = false;
-    box.textContent = detail.msg;
+    markInvalid(control, detail.msg);
     placed += 1;
   }
   say(placed ? "Some fields need attention." : error.message, "error");
@@ -137,7 +147,7 @@ function signInView() {
     event.preventDefault();
     sessionStorage.setItem("v3.key", key.value.trim());
     try {
-      await api("GET", "/clients?limit=1");
+      await api("GET", "/clients?limit=1", undefined, undefined, true);
       say("Signed in.");
       go("/app/jobs");
     } catch (error) {
@@ -150,7 +160,7 @@ function signInView() {
   const passwordForm = h("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
     try {
-      const answer = await api("POST", "/auth/login", { email: email.value, password: password.value });
+      const answer = await api("POST", "/auth/login", { email: email.value, password: password.value }, undefined, true);
       sessionStorage.setItem("v3.token", answer.data.accessToken || answer.data.token);
       go("/app/jobs");
     } catch (error) {
@@ -162,16 +172,32 @@ function signInView() {
 }
 
 // ---------- clients and campaigns ----------
-function swatches(colors) {
-  return h("ul", { class: "swatches", "aria-label": "Brand colours" },
+function swatches(colors, owner) {
+  return h("ul", { class: "swatches", "aria-label": `Swatches of ${owner}` },
     (colors || []).map((c) => h("li", { class: "swatch", "data-color": c, title: c }, h("span", { class: "chip", "data-color": c }), c)));
 }
 
 function paintSwatches() {
   for (const chip of document.querySelectorAll(".chip[data-color]")) {
     const value = chip.getAttribute("data-color");
-    if (/^#[0-9a-fA-F]{3,8}$/.test(value)) chip.style.backgroundColor = value;
+    if (isColour(value)) chip.style.backgroundColor = value;
   }
+}
+
+function isColour(value) {
+  return CSS.supports("color", value);
+}
+
+// Colours the browser cannot read are refused next to the field: the API stores any text (SPEC
+// §4 does not say hex) and the renderer would silently fall back to its default palette.
+function colourList(form, control) {
+  const colors = control.value.split(",").map((c) => c.trim()).filter(Boolean);
+  const bad = colors.filter((c) => !isColour(c));
+  if (!bad.length) return colors;
+  markInvalid(control, `Not a colour: ${bad.join(", ")}. Use hex like #ff5500 or a CSS colour name.`);
+  say("Some fields need attention.", "error");
+  control.focus();
+  return null;
 }
 
 async function clientsView() {
@@ -181,24 +207,20 @@ async function clientsView() {
   const tone = h("input", { "data-loc": "brandGuidelines.tone" });
   const form = h("form", { class: "card", onsubmit: async (event) => {
     event.preventDefault();
+    clearErrors(form);
+    const colorList = colourList(form, colors);
+    if (!colorList) return;
+    const brandGuidelines = { colors: colorList, ...(tone.value.trim() ? { tone: tone.value.trim() } : {}) };
     try {
-      await api("POST", "/clients", { name: name.value, brandGuidelines: brand(colors.value, tone.value) });
+      await api("POST", "/clients", { name: name.value, brandGuidelines });
       say(`Client ${name.value} created.`);
       route();
     } catch (error) { showErrors(form, error); }
-  } }, h("h2", { text: "New client" }), field("Client name", name), field("Brand colours", colors, "Comma-separated hex colours"),
+  } }, h("h2", { text: "New client" }), field("Client name", name), field("Brand colours", colors, "Comma-separated, e.g. #ff5500, navy"),
   field("Tone", tone), h("button", { type: "submit", text: "Create client" }));
   const list = h("ul", { class: "cards" }, answer.data.map(clientCard));
   page("Clients", form, h("h2", { text: "Your clients" }), answer.data.length ? list : h("p", { text: "No clients yet." }));
   paintSwatches();
-}
-
-function brand(colorText, tone) {
-  const colors = colorText.split(",").map((c) => c.trim()).filter(Boolean);
-  const out = {};
-  if (colors.length) out.colors = colors;
-  if (tone.trim()) out.tone = tone.trim();
-  return out;
 }
 
 function clientCard(client) {
@@ -207,15 +229,20 @@ function clientCard(client) {
   const tone = h("input", { value: guidelines.tone || "", "data-loc": "brandGuidelines.tone" });
   const form = h("form", { onsubmit: async (event) => {
     event.preventDefault();
+    clearErrors(form);
+    const colorList = colourList(form, colors);
+    if (!colorList) return;
+    // a JSON Merge Patch: an emptied field is sent as null, which clears it; fonts and the rest stay
+    const patch = { colors: colorList.length ? colorList : null, tone: tone.value.trim() || null };
     try {
-      await api("PUT", `/clients/${client.id}`, { brandGuidelines: { ...guidelines, ...brand(colors.value, tone.value) } });
+      await api("PUT", `/clients/${client.id}`, { brandGuidelines: patch });
       say(`Brand guidelines of ${client.name} saved.`);
       route();
     } catch (error) { showErrors(form, error); }
   } }, field(`Brand colours of ${client.name}`, colors), field(`Tone of ${client.name}`, tone),
   h("button", { type: "submit", text: `Save ${client.name}` }));
   const campaignName = h("input", { required: true, "data-loc": "name" });
-  const campaigns = h("ul", { class: "plain" });
+  const campaigns = h("ul", { class: "plain", "aria-label": `Campaigns of ${client.name}` });
   api("GET", `/campaigns?clientId=${encodeURIComponent(client.id)}&limit=100`).then((found) => {
     campaigns.replaceChildren(...found.data.map((c) => h("li", { text: `${c.name} (${c.status})` })));
   }).catch(() => {});
@@ -227,7 +254,7 @@ function clientCard(client) {
       route();
     } catch (error) { showErrors(campaignForm, error); }
   } }, field(`New campaign for ${client.name}`, campaignName), h("button", { type: "submit", text: "Add campaign" }));
-  return h("li", { class: "card" }, h("h3", { text: client.name }), swatches(guidelines.colors), form,
+  return h("li", { class: "card" }, h("h3", { text: client.name }), swatches(guidelines.colors, client.name), form,
     h("h4", { text: "Campaigns" }), campaigns, campaignForm);
 }
 
@@ -247,7 +274,7 @@ async function briefView() {
   const duration = h("input", { type: "number", min: 5, max: 120, step: 1, value: 30, "data-loc": "creative.videoSpecs.duration" });
   const format = h("select", { "data-loc": "creative.videoSpecs.format" },
     ["16:9", "9:16", "1:1", "4:5"].map((f) => h("option", { value: f, text: f })));
-  const estimate = h("p", { class: "estimate", "aria-live": "polite", text: "Estimated cost: fill in the brief" });
+  const estimate = h("output", { class: "estimate", text: "fill in the brief" });
   const body = () => ({
     context: { clientId: client.value },
     adBasics: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.value])),
@@ -262,9 +289,9 @@ async function briefView() {
     timer = setTimeout(async () => {
       try {
         const answer = await api("POST", "/jobs/dry-run", body());
-        estimate.textContent = `Estimated cost: ${answer.data.estimatedCost} ${answer.data.currency}`;
+        estimate.textContent = `${answer.data.estimatedCost} ${answer.data.currency}`;
       } catch (error) {
-        estimate.textContent = "Estimated cost: complete the required fields";
+        estimate.textContent = "complete the required fields";
       }
     }, 250);
   };
@@ -279,7 +306,7 @@ async function briefView() {
   clients.length ? null : h("p", { class: "error", text: "Create a client first (Clients page)." }),
   field("Client", client), field("Product", inputs.product), field("Target audience", inputs.targetAudience),
   field("Key message", inputs.keyMessage), field("Call to action", inputs.callToAction), field("Style", style),
-  field("Tone", tone), field("Duration", duration, "Seconds, 5 to 120"), field("Format", format), estimate,
+  field("Tone", tone), field("Duration", duration, "Seconds, 5 to 120"), field("Format", format), field("Estimated cost", estimate),
   h("button", { type: "submit", text: "Create storyboard" }));
   form.noValidate = true;  // the API's 422 details are shown next to each field
   page("New brief", form);
@@ -291,12 +318,20 @@ const STATUSES = ["pending", "storyboard_processing", "storyboard_ready", "video
 
 async function jobsView() {
   const params = new URLSearchParams(location.search);
-  const limit = 20;
-  const offset = Number(params.get("offset") || 0);
+  // the page size may come from the address (?limit=, 1 to 100), so a link can keep a shorter page
+  const limit = Math.min(100, Math.max(1, Math.trunc(Number(params.get("limit"))) || 20));
+  const offset = Math.max(0, Math.trunc(Number(params.get("offset"))) || 0);
   const status = params.get("status") || "";
-  const query = `/jobs?limit=${limit}&offset=${offset}${status ? `&status=${status}` : ""}`;
-  const answer = await api("GET", query);
-  const filter = h("select", { onchange: (e) => go(`/app/jobs${e.target.value ? `?status=${e.target.value}` : ""}`) },
+  const address = (at, only) => {
+    const query = new URLSearchParams();
+    if (params.has("limit")) query.set("limit", String(limit));
+    if (at) query.set("offset", String(at));
+    if (only) query.set("status", only);
+    const text = query.toString();
+    return `/app/jobs${text ? `?${text}` : ""}`;
+  };
+  const answer = await api("GET", `/jobs?limit=${limit}&offset=${offset}${status ? `&status=${encodeURIComponent(status)}` : ""}`);
+  const filter = h("select", { onchange: (e) => go(address(0, e.target.value)) },
     h("option", { value: "", text: "All" }), STATUSES.map((s) => h("option", { value: s, text: s.replace(/_/g, " "), selected: s === status })));
   const rows = answer.data.map((job) => h("tr", {},
     h("td", {}, h("a", { href: `/app/jobs/${job.id}`, text: job.adBasics.product })),
@@ -304,9 +339,9 @@ async function jobsView() {
     h("td", { text: new Date(job.createdAt).toLocaleString() })));
   const total = answer.meta.total;
   const pager = h("nav", { "aria-label": "Pages", class: "pager" },
-    h("button", { type: "button", disabled: offset === 0, onclick: () => go(`/app/jobs?offset=${Math.max(0, offset - limit)}${status ? `&status=${status}` : ""}`), text: "Previous" }),
+    h("button", { type: "button", disabled: offset === 0, onclick: () => go(address(Math.max(0, offset - limit), status)), text: "Previous" }),
     h("span", { text: `Page ${answer.meta.page} of ${Math.max(1, Math.ceil(total / limit))}` }),
-    h("button", { type: "button", disabled: offset + limit >= total, onclick: () => go(`/app/jobs?offset=${offset + limit}${status ? `&status=${status}` : ""}`), text: "Next" }));
+    h("button", { type: "button", disabled: offset + limit >= total, onclick: () => go(address(offset + limit, status)), text: "Next" }));
   page("Jobs", field("Status", filter), h("a", { class: "button", href: "/app/jobs/new", text: "New brief" }),
     rows.length ? h("table", {}, h("caption", { text: `${total} jobs` }),
       h("thead", {}, h("tr", {}, ["Product", "Status", "Cost", "Created"].map((t) => h("th", { scope: "col", text: t })))),
@@ -361,13 +396,16 @@ function sceneCard(job, scene) {
   const script = h("textarea", { rows: 3, "data-loc": "script", readonly: !editable });
   script.value = scene.script;
   const duration = h("input", { type: "number", min: 0.5, step: 0.1, value: scene.duration, "data-loc": "duration", readonly: !editable });
-  const feedback = h("textarea", { rows: 2, "data-loc": "feedback" });
-  const frame = h("div", { class: "frame", "aria-hidden": scene.previewUrl ? null : "true" });
+  const feedback = h("textarea", { rows: 2, "data-loc": "feedback", disabled: !editable });
+  const frame = h("div", { class: "frame" });
+  const noFrame = (text) => frame.replaceChildren(h("p", { class: "no-frame", text }));
   if (scene.previewUrl) {
+    noFrame("Loading frame…");
     blobUrl(scene.previewUrl.replace(/^.*\/api\/v3/, "")).then((url) => {
       if (url) frame.replaceChildren(h("img", { src: url, alt: `Frame of ${title}` }));
-    });
-  }
+      else noFrame("Frame could not be loaded");
+    }).catch(() => noFrame("Frame could not be loaded"));
+  } else noFrame("No frame yet");
   const warnings = (scene.warnings || []).map((w) => h("li", { text: w }));
   const form = h("form", { onsubmit: (event) => event.preventDefault() },
     field("Script", script), field("Duration", duration, "Seconds"), field("Feedback", feedback));
@@ -425,48 +463,69 @@ async function videoSection(job) {
     h("p", { text: `Cost: ${job.cost.actual} ${job.cost.currency} (estimated ${job.cost.estimated})` }), download);
 }
 
+const TERMINAL = ["storyboard_ready", "completed", "failed", "cancelled"];
+
+// Live progress from the job's SSE stream. A stream that drops before the job settles is
+// reopened with Last-Event-ID (SPEC §11: it resumes without gaps or repeats), a few times with a
+// growing pause; after that the page says so.
 async function follow(job, progress, progressText) {
   if (liveStream) liveStream.abort();
-  liveStream = new AbortController();
-  const signal = liveStream.signal;
-  try {
-    const response = await fetch(`${API}/jobs/${job.id}/events`, { headers: authHeaders(), signal });
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    let status = job.status;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let cut;
-      while ((cut = buffer.indexOf("\n\n")) >= 0) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
-        if (!data) continue;
-        const event = JSON.parse(data);
-        const current = event.data || event.job || event;
-        // the stream replays the job's whole log: skip what the page already shows
-        if (current.version !== undefined && current.version <= job.version) continue;
-        if (current.progress) {
-          progress.value = current.progress.percent;
-          progressText.textContent = progressLine(current);
-        }
-        if (current.status && current.status !== status) {
-          status = current.status;
-          if (["storyboard_ready", "completed", "failed", "cancelled"].includes(status)) {
-            liveStream.abort();
-            route();
-            return;
+  const controller = new AbortController();
+  liveStream = controller;
+  const signal = controller.signal;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  let lastId = null;
+  let status = job.status;
+  let failures = 0;
+  let reconnecting = false;
+  while (!signal.aborted) {
+    try {
+      const headers = { ...authHeaders(), ...(lastId ? { "Last-Event-ID": lastId } : {}) };
+      const response = await fetch(`${API}/jobs/${job.id}/events`, { headers, signal });
+      if (!response.ok) { route(); return; }
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        failures = 0;
+        if (reconnecting) { reconnecting = false; say(""); }
+        buffer += value.replace(/\r\n?/g, "\n");
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const lines = buffer.slice(0, cut).split("\n");
+          buffer = buffer.slice(cut + 2);
+          const id = lines.find((l) => l.startsWith("id:"));
+          if (id) lastId = id.slice(3).trim();
+          const data = lines.filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trim()).join("\n");
+          if (!data) continue;
+          const event = JSON.parse(data);
+          const current = event.data || event.job || event;
+          // the first connection replays the job's whole log: skip what the page already shows
+          if (current.version !== undefined && current.version <= job.version) continue;
+          if (current.progress) {
+            progress.value = current.progress.percent;
+            progressText.textContent = progressLine(current);
+          }
+          if (current.status && current.status !== status) {
+            status = current.status;
+            if (TERMINAL.includes(status)) { controller.abort(); route(); return; }
           }
         }
       }
+    } catch (error) {
+      if (signal.aborted || error.name === "AbortError") return;
     }
-  } catch (error) {
-    if (error.name !== "AbortError") say("Live progress was interrupted; reload to continue.", "error");
-    return;
+    // the stream ended or broke before the job settled: resume after the last event seen
+    failures += 1;
+    if (failures > 5) {
+      say("Live progress was interrupted; reload the page to continue.", "error");
+      return;
+    }
+    reconnecting = true;
+    say("Live progress was interrupted; reconnecting…");
+    await sleep(500 * failures);
   }
-  route();
 }
 
 // ---------- router ----------
