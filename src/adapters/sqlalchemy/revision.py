@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from adapters.sqlalchemy.engine import async_url, sqlite_file
 from adapters.sqlalchemy.outages import translate_outages
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 """The ``revision`` of the newest file in ``migrations/versions``."""
 
 
