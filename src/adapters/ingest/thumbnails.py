@@ -12,8 +12,11 @@ Memory is bounded by design, whatever the source's resolution:
   is reduced by the integer factor Pillow's ``thumbnail`` would use and pasted into a small
   picture, which is then resized like ``thumbnail`` does — the same preview, without the
   full-size image;
-- other images (WebP, GIF, small, 16-bit or interlaced PNGs) cannot be decoded downscaled by
-  Pillow and are decoded once at full size, then reduced;
+- still WebPs are decoded by FFmpeg's WebP decoder (PyAV) and scaled by swscale like a video
+  frame: Pillow decodes every WebP through libwebp's animation decoder, with two full-size
+  canvases and two full-size copies (~15 bytes a pixel);
+- other images (animated WebPs, GIFs, small, 16-bit or interlaced PNGs) cannot be decoded
+  downscaled and are decoded once at full size, then reduced;
 - no image over the pixel cap (the inspector's, checked from the header) is decoded;
 - at most ``max_concurrent`` decodes run at once (others wait in line), and after each the
   freed heap is handed back to the OS (``malloc_trim``).
@@ -107,13 +110,42 @@ def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Imag
         pixels = img.width * img.height
         if pixels > max_pixels:
             return None  # stored before the cap, or the cap lowered since: never decoded
-        if img.format == "PNG" and pixels >= band_min_pixels:
+        still_webp = img.format == "WEBP" and not getattr(img, "is_animated", False)
+        if still_webp:
+            size = img.size
+        elif img.format == "PNG" and pixels >= band_min_pixels:
             try:
                 return _png_in_bands(path, img.size, max_pixels)
             except NotBandable:
                 pass  # 16-bit, interlaced or too wide for a band: decoded whole
-        img.seek(0)
-        return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
+        if not still_webp:
+            img.seek(0)
+            return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
+    return _webp_frame(path, size)  # Pillow's decoder (and its canvases) closed first
+
+
+def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
+    """The preview of the still WebP at ``path`` (``size`` from its header, within the cap):
+    FFmpeg's decoder makes one full-size frame (YUV 4:2:0, 1.5 bytes a pixel, for lossy WebPs;
+    ARGB for lossless ones and, while decoding, for a lossy one's alpha plane), which swscale
+    scales straight to the preview size (area averaging; alpha not premultiplied). The size is
+    the one ``Image.thumbnail`` gives."""
+    import av
+
+    with av.open(path) as container:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        stream.thread_type = "SLICE"
+        stream.thread_count = 1
+        for frame in container.decode(stream):
+            if (frame.width, frame.height) != size:
+                return None  # not the picture the header announced
+            alpha = any(c.is_alpha for c in frame.format.components)
+            width, height = thumbnail_size(size, THUMBNAIL_BOX)
+            small = frame.reformat(width, height, "rgba" if alpha else "rgb24", interpolation="AREA")
+            return _on_white(small.to_image())  # type: ignore[no-untyped-call]
+    return None
 
 
 def _png_in_bands(path: str, size: tuple[int, int], max_pixels: int) -> Image.Image:
