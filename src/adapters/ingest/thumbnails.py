@@ -128,9 +128,10 @@ def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
     """The preview of the still WebP at ``path`` (``size`` from its header, within the cap):
     FFmpeg's decoder makes one full-size frame (YUV 4:2:0, 1.5 bytes a pixel, for lossy WebPs;
     ARGB for lossless ones and, while decoding, for a lossy one's alpha plane), which swscale
-    scales straight to the preview size (area averaging; alpha not premultiplied). The size is
-    the one ``Image.thumbnail`` gives."""
+    scales straight to the preview size (area averaging; alpha not premultiplied), YUV in YUV
+    and only then to RGB. The size is the one ``Image.thumbnail`` gives."""
     import av
+    from PIL import Image
 
     with av.open(path) as container:
         if not container.streams.video:
@@ -143,8 +144,18 @@ def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
                 return None  # not the picture the header announced
             alpha = any(c.is_alpha for c in frame.format.components)
             width, height = thumbnail_size(size, THUMBNAIL_BOX)
-            small = frame.reformat(width, height, "rgba" if alpha else "rgb24", interpolation="AREA")
-            return _on_white(small.to_image())  # type: ignore[no-untyped-call]
+            mode = "RGBA" if alpha else "RGB"
+            if not frame.format.is_rgb:  # swscale's scaled YUV-to-RGB is 1-2 levels too dark
+                frame = frame.reformat(
+                    width, height, "yuva444p" if alpha else "yuv444p", interpolation="AREA"
+                )
+            small = frame.reformat(
+                width, height, mode.lower() + ("" if alpha else "24"), interpolation="AREA"
+            )
+            plane = small.planes[0]  # to_image() would drop the alpha
+            return _on_white(
+                Image.frombuffer(mode, (width, height), bytes(plane), "raw", mode, plane.line_size, 1)
+            )
     return None
 
 
