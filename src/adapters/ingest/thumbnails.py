@@ -110,7 +110,7 @@ def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Imag
         pixels = img.width * img.height
         if pixels > max_pixels:
             return None  # stored before the cap, or the cap lowered since: never decoded
-        still_webp = img.format == "WEBP" and not getattr(img, "is_animated", False)
+        still_webp = img.format == "WEBP" and not _animated_webp(path)
         if still_webp:
             size = img.size
         elif img.format == "PNG" and pixels >= band_min_pixels:
@@ -122,6 +122,15 @@ def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Imag
             img.seek(0)
             return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
     return _webp_frame(path, size)  # Pillow's decoder (and its canvases) closed first
+
+
+def _animated_webp(path: str) -> bool:
+    """The WebP at ``path`` is an animation: its VP8X chunk, first after the RIFF header, has
+    the animation flag (WebP container spec). Also true of a one-frame animation, which
+    Pillow counts as still but FFmpeg cannot decode."""
+    with open(path, "rb") as f:
+        header = f.read(21)
+    return header[12:16] == b"VP8X" and len(header) == 21 and bool(header[20] & 0x02)
 
 
 def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:

@@ -5,6 +5,7 @@ the picture Pillow's whole decode gives, give or take colour conversion and aver
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,33 @@ def test_an_animated_webp_preview_shows_its_first_frame(tmp_path: Path) -> None:
     got = preview(path)
     assert got.size == (320, 240)
     assert all(abs(a - b) < 12 for a, b in zip(got.getpixel((160, 120)), (200, 30, 30), strict=True))  # type: ignore[arg-type]
+
+
+def _chunks(webp: bytes) -> list[bytes]:
+    """The RIFF chunks of a WebP file (container spec: tag, little-endian size, data, pad)."""
+    found, at = [], 12
+    while at < len(webp):
+        size = struct.unpack("<I", webp[at + 4 : at + 8])[0]
+        found.append(webp[at : at + 8 + size + size % 2])
+        at += 8 + size + size % 2
+    return found
+
+
+def test_a_one_frame_animated_webp_has_a_preview(tmp_path: Path) -> None:
+    """An animation of one frame (VP8X with the animation flag, ANIM, one ANMF)."""
+    buf = io.BytesIO()
+    first = Image.new("RGB", (640, 480), (30, 160, 30))
+    first.save(buf, format="WEBP", save_all=True, append_images=[Image.new("RGB", (640, 480))], duration=100)
+    chunks = _chunks(buf.getvalue())
+    frames = [c for c in chunks if c.startswith(b"ANMF")]
+    assert chunks[0].startswith(b"VP8X")
+    assert len(frames) == 2
+    body = b"WEBP" + b"".join(c for c in chunks if c is not frames[1])
+    path = tmp_path / "one.webp"
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    got = preview(path)
+    assert got.size == (320, 240)
+    assert all(abs(a - b) < 12 for a, b in zip(got.getpixel((160, 120)), (30, 160, 30), strict=True))  # type: ignore[arg-type]
 
 
 def test_no_preview_of_a_webp_over_the_pixel_cap(tmp_path: Path) -> None:
