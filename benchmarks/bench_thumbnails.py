@@ -8,13 +8,15 @@ picture made here with PyAV and Pillow (nothing downloaded), then, each on a fre
 - three concurrent ``GET /thumbnail`` of one 7680x4320 H.264 clip (bar: peak growth < 100 MB);
 - one ``GET /thumbnail`` each of three different 8K clips, all at once;
 - ``GET /thumbnail`` of a 7000x7000 RGB PNG and of a 7000x7000 RGBA PNG (decoded band by
-  band, decision 0122; ``--png`` runs only these two).
+  band, decision 0122; ``--png`` runs only these two);
+- ``GET /thumbnail`` of a 7000x7000 WebP, lossy RGB, lossy with alpha and lossless (decoded by
+  FFmpeg and scaled by swscale, decision 0122; ``--webp`` runs only these three).
 
 Peak RSS is ``VmHWM`` (reset through ``/proc/PID/clear_refs``) and ``VmRSS`` sampled every
 5 ms; "kept" is ``VmRSS`` 1 s after the answers minus before. Medians of ``--runs`` runs, each
 run on new bytes so nothing is cached.
 
-    uv run python benchmarks/bench_thumbnails.py [--runs 3] [--png]
+    uv run python benchmarks/bench_thumbnails.py [--runs 3] [--png | --webp]
 """
 
 from __future__ import annotations
@@ -92,15 +94,28 @@ def eight_k_clip(seed: int) -> bytes:
     return buf.getvalue()
 
 
-def big_png(seed: int, mode: str = "RGB") -> bytes:
-    """A 7000x7000 PNG of stripes (small file, 49 megapixels), RGB or RGBA (half-transparent
-    stripes)."""
+def stripes(seed: int, mode: str) -> Image.Image:
+    """7000x7000 (49 megapixels) of stripes, RGB or RGBA (half-transparent stripes)."""
     img = Image.new(mode, (7000, 7000), (30, 90, (seed * 53) % 256, 255))
     draw = ImageDraw.Draw(img)
     for y in range(0, 7000, 250):
         draw.line([(0, y), (7000, 7000 - y)], fill=(200, y % 255, 40, 128), width=9)
+    return img
+
+
+def big_png(seed: int, mode: str = "RGB") -> bytes:
+    """A 7000x7000 PNG of stripes (small file), RGB or RGBA."""
     buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=1)
+    stripes(seed, mode).save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def big_webp(seed: int, mode: str = "RGB", lossless: bool = False) -> bytes:
+    """A 7000x7000 WebP of stripes, lossy (RGB or RGBA) or lossless, encoded fast."""
+    buf = io.BytesIO()
+    stripes(seed, mode).save(
+        buf, format="WEBP", method=0, lossless=lossless, quality=80 if not lossless else 0
+    )
     return buf.getvalue()
 
 
@@ -153,6 +168,18 @@ def png_cases(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figur
     ]
 
 
+def webp_cases(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures]]:
+    found = []
+    for case, name, data in [
+        ("thumbnail of a 7000x7000 lossy WebP", "lossy", big_webp(run)),
+        ("thumbnail of a 7000x7000 lossy WebP with alpha", "alpha", big_webp(run, "RGBA")),
+        ("thumbnail of a 7000x7000 lossless WebP", "lossless", big_webp(run, lossless=True)),
+    ]:
+        asset = upload(client, f"7k-{run}-{name}.webp", data)
+        found.append((case, measure(pid, partial(thumbnails_at_once, client, [asset]))))
+    return found
+
+
 def one_run(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures]]:
     """Every case once, on bytes made for this run."""
     data, ids = eight_k_clip(run), []
@@ -165,10 +192,11 @@ def one_run(pid: int, client: httpx.Client, run: int) -> list[tuple[str, Figures
         ("3 concurrent thumbnails of one 8K clip", same),
         ("thumbnails of 3 different 8K clips at once", different),
         *png_cases(pid, client, run),
+        *webp_cases(pid, client, run),
     ]
 
 
-def bench(runs: int, only_png: bool = False) -> list[tuple[str, ...]]:
+def bench(runs: int, only: str | None = None) -> list[tuple[str, ...]]:
     cases: dict[str, list[Figures]] = {}
     with tempfile.TemporaryDirectory(prefix="v3-bench-thumbs-") as name:
         tmp, port = Path(name), free_port()
@@ -196,7 +224,7 @@ def bench(runs: int, only_png: bool = False) -> list[tuple[str, ...]]:
                 warm = upload(client, "warm.png", _small_png())
                 thumbnails_at_once(client, [warm])
                 for run in range(runs):
-                    cases_of = png_cases if only_png else one_run
+                    cases_of = {"png": png_cases, "webp": webp_cases}.get(only or "", one_run)
                     for case, figures in cases_of(server.pid, client, run):
                         cases.setdefault(case, []).append(figures)
         finally:
@@ -224,9 +252,13 @@ def _small_png() -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--png", action="store_true", help="only the two PNG cases")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--png", action="store_const", const="png", dest="only", help="only the two PNG cases")
+    only.add_argument(
+        "--webp", action="store_const", const="webp", dest="only", help="only the three WebP cases"
+    )
     args = parser.parse_args()
-    rows = bench(args.runs, args.png)
+    rows = bench(args.runs, args.only)
     print(f"server: v3 serve, SQLite + filesystem blobs; medians of {args.runs} runs on new bytes each\n")
     print(
         "| case | wall time | peak RSS growth (median) | peak RSS growth (max) | RSS kept after 1 s "

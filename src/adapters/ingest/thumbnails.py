@@ -12,8 +12,11 @@ Memory is bounded by design, whatever the source's resolution:
   is reduced by the integer factor Pillow's ``thumbnail`` would use and pasted into a small
   picture, which is then resized like ``thumbnail`` does — the same preview, without the
   full-size image;
-- other images (WebP, GIF, small, 16-bit or interlaced PNGs) cannot be decoded downscaled by
-  Pillow and are decoded once at full size, then reduced;
+- still WebPs are decoded by FFmpeg's WebP decoder (PyAV) and scaled by swscale like a video
+  frame: Pillow decodes every WebP through libwebp's animation decoder, with two full-size
+  canvases and two full-size copies (~15 bytes a pixel);
+- other images (animated WebPs, GIFs, small, 16-bit or interlaced PNGs) cannot be decoded
+  downscaled and are decoded once at full size, then reduced;
 - no image over the pixel cap (the inspector's, checked from the header) is decoded;
 - at most ``max_concurrent`` decodes run at once (others wait in line), and after each the
   freed heap is handed back to the OS (``malloc_trim``).
@@ -107,13 +110,62 @@ def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Imag
         pixels = img.width * img.height
         if pixels > max_pixels:
             return None  # stored before the cap, or the cap lowered since: never decoded
-        if img.format == "PNG" and pixels >= band_min_pixels:
+        still_webp = img.format == "WEBP" and not _animated_webp(path)
+        if still_webp:
+            size = img.size
+        elif img.format == "PNG" and pixels >= band_min_pixels:
             try:
                 return _png_in_bands(path, img.size, max_pixels)
             except NotBandable:
                 pass  # 16-bit, interlaced or too wide for a band: decoded whole
-        img.seek(0)
-        return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
+        if not still_webp:
+            img.seek(0)
+            return _flatten(img)  # thumbnail() starts with draft(): JPEGs decode DCT-scaled
+    return _webp_frame(path, size)  # Pillow's decoder (and its canvases) closed first
+
+
+def _animated_webp(path: str) -> bool:
+    """The WebP at ``path`` is an animation: its VP8X chunk, first after the RIFF header, has
+    the animation flag (WebP container spec). Also true of a one-frame animation, which
+    Pillow counts as still but FFmpeg cannot decode."""
+    with open(path, "rb") as f:
+        header = f.read(21)
+    return header[12:16] == b"VP8X" and len(header) == 21 and bool(header[20] & 0x02)
+
+
+def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
+    """The preview of the still WebP at ``path`` (``size`` from its header, within the cap):
+    FFmpeg's decoder makes one full-size frame (YUV 4:2:0, 1.5 bytes a pixel, for lossy WebPs;
+    ARGB for lossless ones and, while decoding, for a lossy one's alpha plane), which swscale
+    scales straight to the preview size (area averaging; alpha not premultiplied), YUV in YUV
+    and only then to RGB. The size is the one ``Image.thumbnail`` gives."""
+    import av
+    from PIL import Image
+
+    with av.open(path) as container:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        stream.thread_type = "SLICE"
+        stream.thread_count = 1
+        for frame in container.decode(stream):
+            if (frame.width, frame.height) != size:
+                return None  # not the picture the header announced
+            alpha = any(c.is_alpha for c in frame.format.components)
+            width, height = thumbnail_size(size, THUMBNAIL_BOX)
+            mode = "RGBA" if alpha else "RGB"
+            if not frame.format.is_rgb:  # swscale's scaled YUV-to-RGB is 1-2 levels too dark
+                frame = frame.reformat(
+                    width, height, "yuva444p" if alpha else "yuv444p", interpolation="AREA"
+                )
+            small = frame.reformat(
+                width, height, mode.lower() + ("" if alpha else "24"), interpolation="AREA"
+            )
+            plane = small.planes[0]  # to_image() would drop the alpha
+            return _on_white(
+                Image.frombuffer(mode, (width, height), bytes(plane), "raw", mode, plane.line_size, 1)
+            )
+    return None
 
 
 def _png_in_bands(path: str, size: tuple[int, int], max_pixels: int) -> Image.Image:
