@@ -4,7 +4,10 @@ Memory does not grow with the source's resolution beyond the decoder's own few
 frames: each decoded frame is scaled by swscale straight to the size that covers
 the output (never converted to RGB or an array at full size) and then dropped;
 the decoder runs on at most ``decoder_threads`` threads (frame threading keeps one
-full-size picture per thread, so very large sources decode on one).
+full-size picture per thread, so very large sources decode on one). A clip is opened
+(and probed) once per scene however often it loops, and the heap its decoder freed is
+handed back to the OS (``malloc_trim``) at every loop and when the scene ends, so the
+next decoder does not stack on top of it (docs/decisions/0205-footage-memory.md).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Generator, Sequence
 
 import av
 
+from adapters.ingest.memory_release import give_memory_back
 from v3core.errors import UnsupportedMediaType
 
 from .frames import Overlay, Scaler, crop, planes_of, to_frame
@@ -77,6 +81,7 @@ class ClipSource(Composed):
     def _release(self) -> None:
         self._decoded.close()
         self._upcoming = self._shown = None
+        give_memory_back()
 
     def _key_for(self, index: int) -> object:
         if not self._held:
@@ -104,27 +109,34 @@ class ClipSource(Composed):
 
 
 def _looped_frames(path: str) -> Generator[tuple[float, av.VideoFrame], None, None]:
-    """Decoded frames with their time from the clip start, restarting at the end forever."""
+    """Decoded frames with their time from the clip start, restarting at the end forever.
+
+    The file is opened once: each loop seeks back to the first frame and the same decoder
+    goes on. Opening it again would probe the file anew (``avformat_find_stream_info``
+    decodes frames with a decoder of its own), for an 8K clip 70 MB more on top of the
+    decoder still running.
+    """
     offset = 0.0
-    while True:
-        count, last, step = 0, 0.0, 1 / 24
-        try:
-            with av.open(path) as container:
-                stream = container.streams.video[0]
-                context = stream.codec_context
-                context.thread_count = decoder_threads(context.width, context.height)
-                stream.thread_type = "AUTO"
-                if stream.average_rate:
-                    step = 1 / float(stream.average_rate)
-                first: float | None = None
+    try:
+        with av.open(path) as container:
+            stream = container.streams.video[0]
+            context = stream.codec_context
+            context.thread_count = decoder_threads(context.width, context.height)
+            stream.thread_type = "AUTO"
+            step = 1 / float(stream.average_rate) if stream.average_rate else 1 / 24
+            start = stream.start_time or 0
+            while True:
+                count, first, last = 0, None, 0.0
                 for decoded in container.decode(stream):
                     at = decoded.time if decoded.time is not None else count * step
                     first = at if first is None else first
                     last = at - first
                     count += 1
                     yield offset + last, decoded
-        except (av.FFmpegError, IndexError) as error:
-            raise UnsupportedMediaType(f"video asset cannot be decoded: {error}") from error
-        if count == 0:
-            raise UnsupportedMediaType("video asset has no frames")
-        offset += last + step
+                if count == 0:
+                    raise UnsupportedMediaType("video asset has no frames")
+                offset += last + step
+                container.seek(start, stream=stream)  # flushes the decoder too
+                give_memory_back()
+    except (av.FFmpegError, IndexError) as error:
+        raise UnsupportedMediaType(f"video asset cannot be decoded: {error}") from error
