@@ -174,7 +174,11 @@ def _video_specs(raw: Mapping[str, Any], reader: _Reader, loc: tuple[str | int, 
                 "range",
             )
         )
-    fmt = raw.get("format") or raw.get("aspectRatio") or "16:9"
+    fmt = raw.get("format")
+    if fmt is None:
+        fmt = raw.get("aspectRatio")
+    if fmt is None:
+        fmt = "16:9"
     if fmt not in VIDEO_FORMATS:
         reader.errors.append(
             ErrorDetail((*loc, "format"), f"Format must be one of {', '.join(VIDEO_FORMATS)}", "enum")

@@ -5,6 +5,9 @@ so generated clients and fuzzers see it.
 - Query and header parameters are plain strings/integers (neither can carry ``null``).
 - The brief's required sections and fields (``v3core.brief.REQUIRED_FIELDS``) are required,
   as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length.
+- The brief's ``videoSpecs`` states its formats and duration bounds (``v3core.brief``), the
+  action endpoint its action names (``v3core.lifecycle.ACTION_NAME_PATTERN``): the same
+  constants the domain checks, so the document allows exactly what the server accepts.
 - The blob downloads declare the conditional and range headers ``serve_blob`` reads.
 """
 
@@ -13,10 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from entrypoints.http.streaming import BLOB_HEADERS
-from v3core.brief import REQUIRED_FIELDS
+from v3core.brief import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, REQUIRED_FIELDS, VIDEO_FORMATS
+from v3core.lifecycle import ACTION_NAME_PATTERN, ACTION_NAMES
 from v3core.limits import URL_MAX_LENGTH
 
 BRIEF_SCHEMA = "JobCreate"
+ACTION_OPERATION = "applyJobAction"
 BLOB_OPERATIONS = frozenset(
     {
         "getAssetData",
@@ -104,6 +109,45 @@ def _require_brief_fields(schemas: dict[str, Any]) -> None:
         schemas[asset].setdefault("properties", {})["url"] = {"oneOf": [dict(HTTP_URL), {"type": "null"}]}
 
 
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _state_video_specs(schemas: dict[str, Any]) -> None:
+    specs = _brief_components(schemas).get(("creative", "videoSpecs"))
+    if specs is None or specs not in schemas:
+        return
+    props = schemas[specs].setdefault("properties", {})
+    props["duration"] = _nullable(
+        {
+            "type": "number",
+            "minimum": MIN_VIDEO_SECONDS,
+            "maximum": MAX_VIDEO_SECONDS,
+            "description": "Seconds (default 30).",
+        }
+    )
+    props["format"] = _nullable(
+        {"type": "string", "enum": list(VIDEO_FORMATS), "description": "Aspect ratio (default 16:9)."}
+    )
+
+
+def _state_actions(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    empty: dict[str, Any] = {}
+    operation = next((o for o in _operations(document) if o.get("operationId") == ACTION_OPERATION), empty)
+    content = operation.get("requestBody", {}).get("content", {})
+    first: dict[str, Any] = next(iter(content.values()), empty)
+    body = first.get("schema", empty)
+    name = _ref_name(body) if isinstance(body, dict) else None
+    if name is None or name not in schemas:
+        return
+    schemas[name].setdefault("properties", {})["action"] = {
+        "type": "string",
+        "anyOf": [{"enum": list(ACTION_NAMES)}, {"pattern": ACTION_NAME_PATTERN}],
+        "description": f"One of {', '.join(ACTION_NAMES)}; case-insensitive, `-` or a space "
+        "may stand for `_`.",
+    }
+
+
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         item[method]
@@ -135,9 +179,11 @@ def _parameters(operation: dict[str, Any]) -> None:
 
 def tighten(document: dict[str, Any]) -> dict[str, Any]:
     """Rewrites the served document in place (see the module docstring); idempotent."""
-    _exact_bounds(document)
     schemas = document.get("components", {}).get("schemas", {})
     _require_brief_fields(schemas)
+    _state_video_specs(schemas)
+    _state_actions(document, schemas)
     for operation in _operations(document):
         _parameters(operation)
+    _exact_bounds(document)
     return document
