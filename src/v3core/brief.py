@@ -9,7 +9,7 @@ must never repeat.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -206,7 +206,14 @@ def importable_url_problem(url: str) -> str | None:
     return None
 
 
-def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tuple[AssetInput, ...]:
+UrlCheck = Callable[[str], "str | None"]
+"""Why a URL cannot be imported, or ``None``: the fetcher's host rule without the network
+(``v3core.ports.blobs.ImportTargetCheck``), given by the composition root."""
+
+
+def _asset_inputs(
+    raw: Any, reader: _Reader, loc: tuple[str | int, ...], url_check: UrlCheck | None
+) -> tuple[AssetInput, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -221,6 +228,8 @@ def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tupl
         url = reader.text(item, "url", (*loc, i), required=False)
         if url and (problem := importable_url_problem(url)):
             reader.errors.append(ErrorDetail((*loc, i, "url"), problem, "url_scheme"))
+        elif url and url_check is not None and (refused := url_check(url)):
+            reader.errors.append(ErrorDetail((*loc, i, "url"), refused, "forbidden_target"))
         asset_id = reader.text(item, "assetId", (*loc, i), required=False) or reader.text(
             item, "asset_id", (*loc, i), required=False
         )
@@ -239,10 +248,12 @@ def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tupl
     return tuple(items)
 
 
-def parse_brief(raw: Any) -> Brief:
+def parse_brief(raw: Any, url_check: UrlCheck | None = None) -> Brief:
     """Turn a camelCase mapping (the HTTP body of ``POST /jobs``) into a ``Brief``.
 
-    Raises ``ValidationFailed`` listing every missing or malformed field with its path.
+    Raises ``ValidationFailed`` listing every missing or malformed field with its path, its
+    message saying what is wrong at each (``creative.assets[0].url: ...``). ``url_check``
+    refuses asset URLs the fetcher would refuse (judged without the network).
     """
     reader = _Reader()
     body = reader.obj(raw, ())
@@ -267,7 +278,7 @@ def parse_brief(raw: Any) -> Brief:
         direction.get("visualElements"), reader, ("creative", "direction", "visualElements")
     )
     video_specs = _video_specs(specs, reader, ("creative", "videoSpecs"))
-    assets = _asset_inputs(creative.get("assets"), reader, ("creative", "assets"))
+    assets = _asset_inputs(creative.get("assets"), reader, ("creative", "assets"), url_check)
     advanced = body.get("advanced") or {}
     if not isinstance(advanced, Mapping):
         reader.errors.append(ErrorDetail(("advanced",), "Input should be an object", "object_type"))
@@ -277,8 +288,8 @@ def parse_brief(raw: Any) -> Brief:
         reader.errors.append(ErrorDetail(("generateAudio",), "Input should be a boolean", "bool_type"))
         generate_audio = False
     if reader.errors or client_id is None or style is None:
-        fields = ", ".join(".".join(str(p) for p in e.loc) or "body" for e in reader.errors)
-        raise ValidationFailed(f"invalid brief: {fields}", reader.errors)
+        problems = "; ".join(f"{field_path(e.loc)}: {e.msg}" for e in reader.errors)
+        raise ValidationFailed(problems or "invalid brief", reader.errors)
     return Brief(
         context=JobContext(client_id=client_id, campaign_id=campaign_id, user_id=user_id),
         ad_basics=AdBasics(
@@ -295,6 +306,12 @@ def parse_brief(raw: Any) -> Brief:
         advanced=dict(advanced),
         generate_audio=generate_audio,
     )
+
+
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """``("creative", "assets", 0, "url")`` as ``creative.assets[0].url`` (``body`` when empty)."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return text or "body"
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:

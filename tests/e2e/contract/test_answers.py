@@ -40,8 +40,27 @@ async def test_scene_and_key_lists_carry_paging_meta(api: Api) -> None:
     assert len(keys.json()["data"]) == 1
 
 
+BLOCKED_TARGETS = [
+    ("http://169.254.169.254/x", "the address 169.254.169.254 is not allowed"),  # cloud metadata
+    ("http://[::ffff:169.254.169.254]/x", "the address ::ffff:169.254.169.254 is not allowed"),
+    ("http://2852039166/latest", "the address 2852039166 is not allowed"),  # 169.254.169.254 in decimal
+    ("http://127.0.0.1:5432/", "the address 127.0.0.1 is not allowed"),
+    ("http://10.1.2.3/a.png", "the address 10.1.2.3 is not allowed"),
+    ("http://[::1]/a.png", "the address ::1 is not allowed"),
+    ("http://localhost:8000/a.png", "the host localhost is not allowed"),
+    ("https://api.localhost/a.png", "the host api.localhost is not allowed"),
+]
+
+
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/a.png", "file:///etc/passwd", "javascript:alert(1)", "http://"]
+    "url",
+    [
+        "ftp://example.com/a.png",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://",
+        *[url for url, _ in BLOCKED_TARGETS],
+    ],
 )
 async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(api: Api, url: str) -> None:
     client = await api.create_client(api.alice)
@@ -53,6 +72,34 @@ async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(ap
         assert ["creative", "assets", 1, "url"] in locs
     listed = await api.client.get(f"/api/v3/jobs?clientId={client['id']}", headers=api.alice)
     assert listed.json()["meta"]["total"] == 0  # nothing was created
+
+
+@pytest.mark.parametrize(("url", "said"), BLOCKED_TARGETS)
+async def test_a_brief_asset_url_is_held_to_the_host_rule_of_from_url(api: Api, url: str, said: str) -> None:
+    """The same address /assets/from-url refuses (422 forbidden_target) is refused in a brief,
+    and the message says what is wrong, not only where."""
+    imported = await api.client.post("/api/v3/assets/from-url", json={"url": url}, headers=api.alice)
+    assert imported.status_code == 422, imported.text
+    assert imported.json()["meta"]["code"] == "forbidden_target"
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[{"url": "https://example.com/ok.png"}, {"url": url}])
+    for path in ("/api/v3/jobs", "/api/v3/jobs/dry-run"):
+        response = await api.client.post(path, json=body, headers=api.alice)
+        assert response.status_code == 422, response.text
+        answer = response.json()
+        assert answer["error"].startswith(f"creative.assets[1].url: {said}"), answer["error"]
+        (detail,) = answer["meta"]["details"]
+        assert detail["loc"] == ["creative", "assets", 1, "url"]
+        assert detail["type"] == "forbidden_target"
+
+
+async def test_a_brief_asset_host_name_is_not_resolved_at_creation(api: Api) -> None:
+    """Names are the fetcher's to resolve when it imports: creation does no DNS, so a name that
+    resolves nowhere is accepted (it fails at import, as a job error)."""
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[{"url": "https://assets.nowhere.invalid/a.png"}])
+    response = await api.client.post("/api/v3/jobs/dry-run", json=body, headers=api.alice)
+    assert response.status_code == 200, response.text
 
 
 async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
