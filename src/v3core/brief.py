@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from v3core.errors import ErrorDetail, ValidationFailed
-from v3core.limits import URL_MAX_LENGTH
+from v3core.limits import ASSET_NAME_MAX_LENGTH, URL_MAX_LENGTH
 
 VIDEO_FORMATS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:5")
 MIN_VIDEO_SECONDS = 5.0
@@ -236,12 +236,16 @@ def _asset_inputs(
         if item and not url and not asset_id:
             reader.errors.append(ErrorDetail((*loc, i), "Give a url or an assetId", "missing"))
         role = reader.text(item, "role", (*loc, i), required=False)
+        name = reader.text(item, "name", (*loc, i), required=False)
+        if name is not None and len(name) > ASSET_NAME_MAX_LENGTH:
+            message = f"an asset name has at most {ASSET_NAME_MAX_LENGTH} characters, not {len(name)}"
+            reader.errors.append(ErrorDetail((*loc, i, "name"), message, "string_too_long"))
         items.append(
             AssetInput(
                 url=url,
                 asset_id=asset_id,
                 type=reader.text(item, "type", (*loc, i), required=False),
-                name=reader.text(item, "name", (*loc, i), required=False),
+                name=name,
                 role=role.lower() if role else None,
             )
         )
