@@ -3,9 +3,14 @@ everywhere, and a brief asset URL that cannot be imported refused when the job i
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from tests.e2e.conftest import Api
+import pytest
+from litestar.testing import AsyncTestClient
+
+from entrypoints.container import build_container
+from entrypoints.http import create_app
+from tests.e2e.conftest import Api, e2e_settings
 from tests.e2e.jobs.test_job_endpoints import SEED_DRY_RUN, brief, ready_job
 
 
@@ -113,3 +118,23 @@ async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
     resumed = await api.client.get(url, headers={**api.alice, "Last-Event-ID": str(ids[-2])})
     assert resumed.status_code == 200
     assert [line for line in resumed.text.splitlines() if line.startswith("id:")] == [f"id: {ids[-1]}"]
+
+
+async def test_a_brief_asset_host_outside_the_allow_list_is_a_422_at_creation(tmp_path: Path) -> None:
+    """ALLOWED_ASSET_DOMAINS binds a brief as it binds /from-url (settings wired through)."""
+    settings = e2e_settings("memory://", tmp_path).model_copy(
+        update={"allowed_asset_domains": "cdn.example.com,*.assets.example"}
+    )
+    container = build_container(settings)
+    async with AsyncTestClient(create_app(container)) as client:
+        api = Api(client, container, {}, {})
+        alice = await api.new_tenant("allow-list")
+        owner = await api.create_client(alice)
+        fine = brief(owner["id"], assets=[{"url": "https://cdn.example.com/a.png"}])
+        assert (await client.post("/api/v3/jobs/dry-run", json=fine, headers=alice)).status_code == 200
+        body = brief(owner["id"], assets=[{"url": "https://evil.example.net/a.png"}])
+        response = await client.post("/api/v3/jobs/dry-run", json=body, headers=alice)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"] == (
+            "creative.assets[0].url: host 'evil.example.net' is not in ALLOWED_ASSET_DOMAINS"
+        )
