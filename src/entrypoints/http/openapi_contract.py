@@ -4,7 +4,8 @@ so generated clients and fuzzers see it.
 - Bounds are exact integers (``offset`` ≤ 2**63 - 1, not a float that rounds past it).
 - Query and header parameters are plain strings/integers (neither can carry ``null``).
 - The brief's required sections and fields (``v3core.brief.REQUIRED_FIELDS``) are required,
-  as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length.
+  as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length, and each
+  asset gives a ``url`` or an ``assetId``.
 - The brief's ``videoSpecs`` states its formats and duration bounds (``v3core.brief``), the
   action endpoint its action names (``v3core.lifecycle.ACTION_NAME_PATTERN``): the same
   constants the domain checks, so the document allows exactly what the server accepts.
@@ -107,6 +108,11 @@ def _require_brief_fields(schemas: dict[str, Any]) -> None:
         asset = _ref_name(items) if isinstance(items, dict) else None
     if asset and asset in schemas:
         schemas[asset].setdefault("properties", {})["url"] = {"oneOf": [dict(HTTP_URL), {"type": "null"}]}
+        # each supplied asset names a URL to import or an asset id (parse_brief: "Give a url or an assetId")
+        schemas[asset]["anyOf"] = [
+            {"required": ["url"], "properties": {"url": dict(HTTP_URL)}},
+            {"required": ["assetId"], "properties": {"assetId": dict(NON_BLANK)}},
+        ]
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:

@@ -208,3 +208,27 @@ async def test_an_action_name_the_document_refuses_is_a_422(
     )
     assert response.status_code == 422, response.text
     assert response.json()["meta"]["details"][0]["loc"] == ["action"]
+
+
+@pytest.mark.parametrize(
+    ("asset", "accepted"),
+    [
+        ({"url": "https://example.com/a.png"}, True),
+        ({"assetId": "no-such-asset", "role": "logo"}, True),
+        ({"type": "image", "name": "logo"}, False),
+        ({}, False),
+        ({"url": None, "assetId": " "}, False),
+    ],
+)
+async def test_a_brief_asset_states_that_it_needs_a_url_or_an_asset_id(
+    api: Api, document: dict[str, Any], asset: dict[str, Any], accepted: bool
+) -> None:
+    """SPEC §4: ``creative.assets`` [{url | assetId, ...}]; the document and the server agree."""
+    creative = document["components"]["schemas"]["CreativeBody"]["properties"]["assets"]
+    items = next(o["items"] for o in creative["oneOf"] if o.get("type") == "array")
+    assert jsonschema.Draft202012Validator(_resolved(document, items)).is_valid(asset) is accepted
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[asset])
+    response = await api.client.post("/api/v3/jobs/dry-run", json=body, headers=api.alice)
+    # an unknown asset id is the job's business (404 at creation), not the dry run's
+    assert response.status_code == (200 if accepted else 422), response.text

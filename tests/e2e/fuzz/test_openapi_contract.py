@@ -48,9 +48,11 @@ LOOSE_SCHEMAS = {
     "createAsset": "the asset type vocabulary; the JSON form refuses unknown fields",
     "importAssetFromUrl": "http(s) URLs of public hosts only (SSRF rules)",
     "importAssetsFromUrls": "at least one URL; http(s) URLs of public hosts only",
-    "applyJobAction": "action names and the fields each action needs",
-    "createJob": "the brief's sections and fields required by parse_brief",
-    "estimateJobCost": "the brief's sections and fields required by parse_brief",
+    "applyJobAction": "the fields each action needs in the job's state (reject_storyboard's feedback, "
+    "regenerate_scene's scene), inside payload or flat; the names themselves are stated",
+    "createJob": "asset URLs the fetcher refuses (literal private addresses, localhost, the allow-list: "
+    "the SSRF rules of importAssetFromUrl, checked at creation) and a campaign of another client",
+    "estimateJobCost": "asset URLs the fetcher refuses (the SSRF rules, as for createJob)",
     "updateScene": "shot type and transition vocabularies, the minimum scene length",
     "patchScene": "shot type and transition vocabularies, the minimum scene length",
     **{
