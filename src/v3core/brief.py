@@ -226,7 +226,10 @@ def _asset_inputs(
             reader.errors.append(ErrorDetail((*loc, i), "Give a url or an assetId", "missing"))
             continue
         url = reader.text(item, "url", (*loc, i), required=False)
-        if url and (problem := importable_url_problem(url)):
+        raw_url = item.get("url")
+        if isinstance(raw_url, str) and not raw_url.strip():
+            reader.errors.append(ErrorDetail((*loc, i, "url"), "the URL is empty", "string_too_short"))
+        elif url and (problem := importable_url_problem(url)):
             reader.errors.append(ErrorDetail((*loc, i, "url"), problem, "url_scheme"))
         elif url and url_check is not None and (refused := url_check(url)):
             reader.errors.append(ErrorDetail((*loc, i, "url"), refused, "forbidden_target"))

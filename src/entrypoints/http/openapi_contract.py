@@ -39,7 +39,7 @@ HTTP_URL = {
     "type": "string",
     "minLength": 1,
     "maxLength": URL_MAX_LENGTH,
-    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/\s?#]",
+    "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/\s?#]",  # parse_brief strips surrounding blanks
 }
 _METHODS = ("get", "head", "put", "post", "delete", "patch")
 

@@ -218,6 +218,8 @@ async def test_an_action_name_the_document_refuses_is_a_422(
         ({"type": "image", "name": "logo"}, False),
         ({}, False),
         ({"url": None, "assetId": " "}, False),
+        ({"url": "", "assetId": "no-such-asset"}, False),  # an empty URL is no URL: refused, not ignored
+        ({"url": " https://example.com/a.png "}, True),  # surrounding blanks are trimmed
     ],
 )
 async def test_a_brief_asset_states_that_it_needs_a_url_or_an_asset_id(
