@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,12 +10,13 @@ from adapters.blobs.database import DatabaseBlobStore
 from adapters.blobs.filesystem import FilesystemBlobStore
 from adapters.blobs.memory import InMemoryBlobStore
 from adapters.fetch.deferred import DeferredFetcher
+from adapters.fetch.targets import offline_refusal
 from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.ingest.thumbnails import PillowThumbnailer
 from entrypoints.settings import BlobStorageType, Settings
 from entrypoints.storage import Storage
-from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore
+from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore, ImportTargetCheck
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets import AssetContext
 from v3core.services.assets.guard import InProcessBlobGuard
@@ -96,6 +98,16 @@ def make_fetcher(settings: Settings) -> DeferredFetcher:
         )
 
     return DeferredFetcher(httpx_fetcher)
+
+
+def make_import_target_check(settings: Settings) -> ImportTargetCheck:
+    """The fetcher's host rule without the network, for briefs at job creation: the same
+    allow-list (``ALLOWED_ASSET_DOMAINS``) and address policy (``ASSET_ALLOW_PRIVATE_NETWORKS``)."""
+    return functools.partial(
+        offline_refusal,
+        allowed_domains=settings.allowed_asset_domains,
+        allow_private=settings.asset_allow_private_networks,
+    )
 
 
 GENERATED_FILE_CAP_MB = 8 * 1024

@@ -311,9 +311,12 @@ class Container(containers.DeclarativeContainer):
         _shutdown_runner,
         first=True,
     )
-    estimate_job_cost = providers.Singleton(jobs.EstimateJobCost, planning_rules, prices, clock)
+    import_target_check = providers.Singleton(asset_wiring.make_import_target_check, settings)
+    estimate_job_cost = providers.Singleton(
+        jobs.EstimateJobCost, planning_rules, prices, clock, import_target_check
+    )
     create_job = providers.Singleton(
-        jobs.CreateJob, uow_factory, clock, ids, task_runner, planning_rules, prices
+        jobs.CreateJob, uow_factory, clock, ids, task_runner, planning_rules, prices, import_target_check
     )
     get_job = providers.Singleton(jobs.GetJob, uow_factory)
     list_jobs = providers.Singleton(jobs.ListJobs, uow_factory)

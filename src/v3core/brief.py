@@ -9,13 +9,13 @@ must never repeat.
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
 
 from v3core.errors import ErrorDetail, ValidationFailed
-from v3core.limits import URL_MAX_LENGTH
+from v3core.limits import ASSET_NAME_MAX_LENGTH, URL_MAX_LENGTH
 
 VIDEO_FORMATS: tuple[str, ...] = ("16:9", "9:16", "1:1", "4:5")
 MIN_VIDEO_SECONDS = 5.0
@@ -174,7 +174,11 @@ def _video_specs(raw: Mapping[str, Any], reader: _Reader, loc: tuple[str | int, 
                 "range",
             )
         )
-    fmt = raw.get("format") or raw.get("aspectRatio") or "16:9"
+    fmt = raw.get("format")
+    if fmt is None:
+        fmt = raw.get("aspectRatio")
+    if fmt is None:
+        fmt = "16:9"
     if fmt not in VIDEO_FORMATS:
         reader.errors.append(
             ErrorDetail((*loc, "format"), f"Format must be one of {', '.join(VIDEO_FORMATS)}", "enum")
@@ -202,7 +206,14 @@ def importable_url_problem(url: str) -> str | None:
     return None
 
 
-def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tuple[AssetInput, ...]:
+UrlCheck = Callable[[str], "str | None"]
+"""Why a URL cannot be imported, or ``None``: the fetcher's host rule without the network
+(``v3core.ports.blobs.ImportTargetCheck``), given by the composition root."""
+
+
+def _asset_inputs(
+    raw: Any, reader: _Reader, loc: tuple[str | int, ...], url_check: UrlCheck | None
+) -> tuple[AssetInput, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
@@ -215,30 +226,41 @@ def _asset_inputs(raw: Any, reader: _Reader, loc: tuple[str | int, ...]) -> tupl
             reader.errors.append(ErrorDetail((*loc, i), "Give a url or an assetId", "missing"))
             continue
         url = reader.text(item, "url", (*loc, i), required=False)
-        if url and (problem := importable_url_problem(url)):
+        raw_url = item.get("url")
+        if isinstance(raw_url, str) and not raw_url.strip():
+            reader.errors.append(ErrorDetail((*loc, i, "url"), "the URL is empty", "string_too_short"))
+        elif url and (problem := importable_url_problem(url)):
             reader.errors.append(ErrorDetail((*loc, i, "url"), problem, "url_scheme"))
+        elif url and url_check is not None and (refused := url_check(url)):
+            reader.errors.append(ErrorDetail((*loc, i, "url"), refused, "forbidden_target"))
         asset_id = reader.text(item, "assetId", (*loc, i), required=False) or reader.text(
             item, "asset_id", (*loc, i), required=False
         )
         if item and not url and not asset_id:
             reader.errors.append(ErrorDetail((*loc, i), "Give a url or an assetId", "missing"))
         role = reader.text(item, "role", (*loc, i), required=False)
+        name = reader.text(item, "name", (*loc, i), required=False)
+        if name is not None and len(name) > ASSET_NAME_MAX_LENGTH:
+            message = f"an asset name has at most {ASSET_NAME_MAX_LENGTH} characters, not {len(name)}"
+            reader.errors.append(ErrorDetail((*loc, i, "name"), message, "string_too_long"))
         items.append(
             AssetInput(
                 url=url,
                 asset_id=asset_id,
                 type=reader.text(item, "type", (*loc, i), required=False),
-                name=reader.text(item, "name", (*loc, i), required=False),
+                name=name,
                 role=role.lower() if role else None,
             )
         )
     return tuple(items)
 
 
-def parse_brief(raw: Any) -> Brief:
+def parse_brief(raw: Any, url_check: UrlCheck | None = None) -> Brief:
     """Turn a camelCase mapping (the HTTP body of ``POST /jobs``) into a ``Brief``.
 
-    Raises ``ValidationFailed`` listing every missing or malformed field with its path.
+    Raises ``ValidationFailed`` listing every missing or malformed field with its path, its
+    message saying what is wrong at each (``creative.assets[0].url: ...``). ``url_check``
+    refuses asset URLs the fetcher would refuse (judged without the network).
     """
     reader = _Reader()
     body = reader.obj(raw, ())
@@ -263,7 +285,7 @@ def parse_brief(raw: Any) -> Brief:
         direction.get("visualElements"), reader, ("creative", "direction", "visualElements")
     )
     video_specs = _video_specs(specs, reader, ("creative", "videoSpecs"))
-    assets = _asset_inputs(creative.get("assets"), reader, ("creative", "assets"))
+    assets = _asset_inputs(creative.get("assets"), reader, ("creative", "assets"), url_check)
     advanced = body.get("advanced") or {}
     if not isinstance(advanced, Mapping):
         reader.errors.append(ErrorDetail(("advanced",), "Input should be an object", "object_type"))
@@ -273,8 +295,8 @@ def parse_brief(raw: Any) -> Brief:
         reader.errors.append(ErrorDetail(("generateAudio",), "Input should be a boolean", "bool_type"))
         generate_audio = False
     if reader.errors or client_id is None or style is None:
-        fields = ", ".join(".".join(str(p) for p in e.loc) or "body" for e in reader.errors)
-        raise ValidationFailed(f"invalid brief: {fields}", reader.errors)
+        problems = "; ".join(f"{field_path(e.loc)}: {e.msg}" for e in reader.errors)
+        raise ValidationFailed(problems or "invalid brief", reader.errors)
     return Brief(
         context=JobContext(client_id=client_id, campaign_id=campaign_id, user_id=user_id),
         ad_basics=AdBasics(
@@ -291,6 +313,12 @@ def parse_brief(raw: Any) -> Brief:
         advanced=dict(advanced),
         generate_audio=generate_audio,
     )
+
+
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """``("creative", "assets", 0, "url")`` as ``creative.assets[0].url`` (``body`` when empty)."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return text or "body"
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:

@@ -8,6 +8,7 @@ ones a person may ask for through the API.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 
 from v3core.errors import IllegalTransition, ValidationFailed
@@ -59,6 +60,21 @@ ACTION_ALIASES: Mapping[str, JobAction] = {
     "regenerate": JobAction.REGENERATE_SCENE,
     "regenerate_all": JobAction.REGENERATE_ALL_SCENES,
 }
+
+
+def _any_case(name: str) -> str:
+    """``name`` as a regular expression matching it in any case, ``_`` also as ``-`` or space."""
+    return "".join(
+        "[-_ ]" if c == "_" else f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name
+    )
+
+
+ACTION_NAMES: tuple[str, ...] = tuple(sorted({a.value for a in USER_ACTIONS} | set(ACTION_ALIASES)))
+"""The action names ``POST /jobs/{id}/actions`` accepts (aliases included), in lower case."""
+ACTION_NAME_PATTERN = "^[ \\t\\r\\n]*(?:" + "|".join(_any_case(n) for n in ACTION_NAMES) + ")[ \\t\\r\\n]*$"
+"""Exactly the spellings ``parse_action`` accepts: a name of ``ACTION_NAMES`` in any case,
+``-`` or a space for ``_``, surrounding blanks ignored. A regular expression both Python and
+JSON Schema (ECMA 262) read alike: the OpenAPI document declares it."""
 
 S = JobStatus
 A = JobAction
@@ -114,11 +130,14 @@ _USER_ACTIONS_BY_NAME: Mapping[str, JobAction] = {a.value: a for a in USER_ACTIO
 
 def parse_action(name: str) -> JobAction:
     """The user action named by ``name`` (case-insensitive, aliases accepted)."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    if re.fullmatch(ACTION_NAME_PATTERN, name) is None:
+        known = ", ".join(sorted(_USER_ACTIONS_BY_NAME))
+        raise ValidationFailed.at(("action",), f"unknown action {name!r}; known actions: {known}")
+    key = name.strip(" \t\r\n").lower().replace("-", "_").replace(" ", "_")
     if key in ACTION_ALIASES:
         return ACTION_ALIASES[key]
     action = _USER_ACTIONS_BY_NAME.get(key)
-    if action is None:
+    if action is None:  # pragma: no cover - the pattern admits only known names
         known = ", ".join(sorted(_USER_ACTIONS_BY_NAME))
         raise ValidationFailed.at(("action",), f"unknown action {name!r}; known actions: {known}")
     return action

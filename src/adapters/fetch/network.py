@@ -17,7 +17,7 @@ from typing import Any
 
 import httpcore
 
-from adapters.fetch.targets import IPAddress, refusal
+from adapters.fetch.targets import IPAddress, local_name_refusal, refusal
 from v3core.errors import ForbiddenTarget, UpstreamError
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -53,6 +53,9 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
         try:
             addresses = [str(ipaddress.ip_address(host))]
         except ValueError:
+            local = local_name_refusal(host, self._allow_private, self._policy)
+            if local:
+                raise ForbiddenTarget(f"refusing to fetch from {host!r}: it is {local}") from None
             addresses = await self._resolve(host, port)
         for address in addresses:
             reason = self._policy(ipaddress.ip_address(address.split("%")[0]), self._allow_private)

@@ -11,6 +11,9 @@ judged by the IPv4 address they embed.
 from __future__ import annotations
 
 import ipaddress
+import socket
+import urllib.parse
+from collections.abc import Callable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -70,3 +73,63 @@ def host_allowed(host: str, allowed: str) -> bool:
         if pattern.startswith("*.") and host.endswith(pattern[1:]):
             return True
     return False
+
+
+LOCAL_NAMES = ("localhost",)
+"""Names that are local whatever the resolver says (RFC 6761: ``localhost`` and its subdomains)."""
+_LOOPBACK = ipaddress.ip_address("127.0.0.1")
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The address ``host`` spells without DNS: an IP literal (brackets and zone id dropped)
+    or one of the legacy IPv4 forms the system resolver reads numerically (``2852039166``,
+    ``0xa9.0xfe.0xa9.0xfe``); ``None`` for a name."""
+    bare = host.strip("[]").split("%")[0]
+    try:
+        return ipaddress.ip_address(bare)
+    except ValueError:
+        pass
+    if bare and all(c in "0123456789abcdefxABCDEFX." for c in bare) and bare[0].isdigit():
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(bare))
+        except OSError:
+            return None
+    return None
+
+
+def offline_refusal(
+    url: str,
+    *,
+    allowed_domains: str,
+    allow_private: bool,
+    policy: Callable[[IPAddress, bool], str | None] = refusal,
+) -> str | None:
+    """Why the fetcher will refuse ``url``, judged without the network (no DNS): a host outside
+    ``ALLOWED_ASSET_DOMAINS`` (``host_allowed``), a literal address ``policy`` refuses, or a
+    local name (``localhost``, judged as 127.0.0.1). ``None`` when the fetcher may try it; it
+    then judges every address the name resolves to (``network.GuardedNetworkBackend``)."""
+    try:
+        host = urllib.parse.urlsplit(url.strip()).hostname
+    except ValueError:
+        return None  # the scheme and syntax rules (v3core.brief) speak about malformed URLs
+    if not host:
+        return None
+    if not host_allowed(host, allowed_domains):
+        return f"host {host!r} is not in ALLOWED_ASSET_DOMAINS"
+    address = literal_address(host)
+    if address is None:
+        reason = local_name_refusal(host, allow_private, policy)
+        return None if reason is None else f"the host {host} is not allowed: it is {reason}"
+    reason = policy(address, allow_private)
+    return None if reason is None else f"the address {host} is not allowed: it is {reason}"
+
+
+def local_name_refusal(
+    host: str, allow_private: bool, policy: Callable[[IPAddress, bool], str | None] = refusal
+) -> str | None:
+    """Why the name ``host`` may not be reached before any lookup: ``localhost`` and its
+    subdomains are loopback (RFC 6761), whatever the resolver answers. ``None`` otherwise."""
+    name = host.strip("[]").rstrip(".").lower()
+    if any(name == n or name.endswith("." + n) for n in LOCAL_NAMES):
+        return policy(_LOOPBACK, allow_private)
+    return None

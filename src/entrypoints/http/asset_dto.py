@@ -12,13 +12,14 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, 
 
 from entrypoints.http.errors import STATUS_BY_CODE
 from v3core.errors import DomainError
+from v3core.limits import ASSET_NAME_MAX_LENGTH, URL_MAX_LENGTH
 from v3core.model import Asset, AssetType, Generation
 from v3core.redaction import redact_url, redact_urls
 from v3core.services.assets import AssetDraft, UrlImportItem, UrlImportOutcome
 
-Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=URL_MAX_LENGTH)]
 Tag = Annotated[str, msgspec.Meta(max_length=64)]
-Name = Annotated[str, msgspec.Meta(max_length=255)]
+Name = Annotated[str, msgspec.Meta(max_length=ASSET_NAME_MAX_LENGTH)]
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 
 
@@ -178,7 +179,8 @@ class UploadOperation(Operation):
 
     def __post_init__(self) -> None:
         tags = Schema(one_of=[_TEXT, Schema(type=OpenAPIType.ARRAY, items=_TEXT)])  # repeated or a,b
-        fields = {"name": _TEXT, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": tags}
+        name = Schema(type=OpenAPIType.STRING, max_length=ASSET_NAME_MAX_LENGTH)
+        fields = {"name": name, "type": _TEXT, "clientId": _TEXT, "campaignId": _TEXT, "tags": tags}
         multipart = Schema(
             type=OpenAPIType.OBJECT,
             properties={"file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY), **fields},
@@ -186,7 +188,7 @@ class UploadOperation(Operation):
         )
         url = Schema(
             type=OpenAPIType.OBJECT,
-            properties={"url": Schema(type=OpenAPIType.STRING, max_length=2048), **fields},
+            properties={"url": Schema(type=OpenAPIType.STRING, max_length=URL_MAX_LENGTH), **fields},
             required=["url"],
         )
         self.request_body = RequestBody(

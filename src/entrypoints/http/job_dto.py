@@ -16,6 +16,7 @@ import msgspec
 from v3core.brief import brief_to_dict
 from v3core.costs import CostEstimate
 from v3core.events import JobEvent
+from v3core.limits import ASSET_NAME_MAX_LENGTH
 from v3core.model import Job, JobCost, JobStatus, Scene, Voiceover
 from v3core.money import money
 from v3core.voiceover import fit_note, fit_notes, scene_warnings
@@ -72,7 +73,7 @@ class AssetInputBody(msgspec.Struct, rename="camel", omit_defaults=True):
     url: str | None = None
     asset_id: str | None = None
     type: str | None = None
-    name: str | None = None
+    name: Annotated[str, msgspec.Meta(max_length=ASSET_NAME_MAX_LENGTH)] | None = None
     role: str | None = None
 
 

@@ -4,7 +4,11 @@ so generated clients and fuzzers see it.
 - Bounds are exact integers (``offset`` ≤ 2**63 - 1, not a float that rounds past it).
 - Query and header parameters are plain strings/integers (neither can carry ``null``).
 - The brief's required sections and fields (``v3core.brief.REQUIRED_FIELDS``) are required,
-  as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length.
+  as non-blank strings; a brief asset's ``url`` is an http(s) URL of bounded length, and each
+  asset gives a ``url`` or an ``assetId``.
+- The brief's ``videoSpecs`` states its formats and duration bounds (``v3core.brief``), the
+  action endpoint its action names (``v3core.lifecycle.ACTION_NAME_PATTERN``): the same
+  constants the domain checks, so the document allows exactly what the server accepts.
 - The blob downloads declare the conditional and range headers ``serve_blob`` reads.
 """
 
@@ -13,10 +17,12 @@ from __future__ import annotations
 from typing import Any
 
 from entrypoints.http.streaming import BLOB_HEADERS
-from v3core.brief import REQUIRED_FIELDS
+from v3core.brief import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, REQUIRED_FIELDS, VIDEO_FORMATS
+from v3core.lifecycle import ACTION_NAME_PATTERN, ACTION_NAMES
 from v3core.limits import NOT_BLANK_PATTERN, URL_MAX_LENGTH
 
 BRIEF_SCHEMA = "JobCreate"
+ACTION_OPERATION = "applyJobAction"
 BLOB_OPERATIONS = frozenset(
     {
         "getAssetData",
@@ -33,7 +39,7 @@ HTTP_URL = {
     "type": "string",
     "minLength": 1,
     "maxLength": URL_MAX_LENGTH,
-    "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/\s?#]",
+    "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/\s?#]",  # parse_brief strips surrounding blanks
 }
 _METHODS = ("get", "head", "put", "post", "delete", "patch")
 
@@ -102,6 +108,50 @@ def _require_brief_fields(schemas: dict[str, Any]) -> None:
         asset = _ref_name(items) if isinstance(items, dict) else None
     if asset and asset in schemas:
         schemas[asset].setdefault("properties", {})["url"] = {"oneOf": [dict(HTTP_URL), {"type": "null"}]}
+        # each supplied asset names a URL to import or an asset id (parse_brief: "Give a url or an assetId")
+        schemas[asset]["anyOf"] = [
+            {"required": ["url"], "properties": {"url": dict(HTTP_URL)}},
+            {"required": ["assetId"], "properties": {"assetId": dict(NON_BLANK)}},
+        ]
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _state_video_specs(schemas: dict[str, Any]) -> None:
+    specs = _brief_components(schemas).get(("creative", "videoSpecs"))
+    if specs is None or specs not in schemas:
+        return
+    props = schemas[specs].setdefault("properties", {})
+    props["duration"] = _nullable(
+        {
+            "type": "number",
+            "minimum": MIN_VIDEO_SECONDS,
+            "maximum": MAX_VIDEO_SECONDS,
+            "description": "Seconds (default 30).",
+        }
+    )
+    props["format"] = _nullable(
+        {"type": "string", "enum": list(VIDEO_FORMATS), "description": "Aspect ratio (default 16:9)."}
+    )
+
+
+def _state_actions(document: dict[str, Any], schemas: dict[str, Any]) -> None:
+    empty: dict[str, Any] = {}
+    operation = next((o for o in _operations(document) if o.get("operationId") == ACTION_OPERATION), empty)
+    content = operation.get("requestBody", {}).get("content", {})
+    first: dict[str, Any] = next(iter(content.values()), empty)
+    body = first.get("schema", empty)
+    name = _ref_name(body) if isinstance(body, dict) else None
+    if name is None or name not in schemas:
+        return
+    schemas[name].setdefault("properties", {})["action"] = {
+        "type": "string",
+        "anyOf": [{"enum": list(ACTION_NAMES)}, {"pattern": ACTION_NAME_PATTERN}],
+        "description": f"One of {', '.join(ACTION_NAMES)}; case-insensitive, `-` or a space "
+        "may stand for `_`.",
+    }
 
 
 def _operations(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -135,9 +185,11 @@ def _parameters(operation: dict[str, Any]) -> None:
 
 def tighten(document: dict[str, Any]) -> dict[str, Any]:
     """Rewrites the served document in place (see the module docstring); idempotent."""
-    _exact_bounds(document)
     schemas = document.get("components", {}).get("schemas", {})
     _require_brief_fields(schemas)
+    _state_video_specs(schemas)
+    _state_actions(document, schemas)
     for operation in _operations(document):
         _parameters(operation)
+    _exact_bounds(document)
     return document

@@ -140,6 +140,16 @@ class BlobFetcher(Protocol):
         ...
 
 
+class ImportTargetCheck(Protocol):
+    """The fetcher's host rule, judged without the network (no DNS): why a URL will be refused
+    (a host outside the allow-list, a literal address in a blocked range, a local name such as
+    ``localhost``), or ``None`` when the fetcher may try it (and judges the resolved addresses)."""
+
+    def __call__(self, url: str) -> str | None:
+        """Why ``url`` cannot be imported, or ``None``."""
+        ...
+
+
 class Thumbnailer(Protocol):
     """Draws small previews of images and videos."""
 

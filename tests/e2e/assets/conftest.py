@@ -1,5 +1,6 @@
 """An app for the asset endpoints: private networks allowed (the source server is local),
-small caps (2 MiB) and short timeouts, on in-memory storage and on SQLite with blobs in it."""
+small caps (2 MiB) and short timeouts, on in-memory storage and on SQLite and PostgreSQL with
+blobs in them."""
 
 from __future__ import annotations
 
@@ -22,11 +23,13 @@ def source() -> Iterator[SourceServer]:
         yield server
 
 
-@pytest.fixture(scope="session", params=["memory", "sqlite"])
+@pytest.fixture(
+    scope="session", params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 async def assets_api(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Api]:
-    url = "memory://" if request.param == "memory" else request.getfixturevalue("sqlite_url")
+    url = "memory://" if request.param == "memory" else request.getfixturevalue(f"{request.param}_url")
     settings = e2e_settings(url, tmp_path_factory.mktemp("asset-data")).model_copy(
         update={
             "asset_allow_private_networks": True,

@@ -3,9 +3,14 @@ everywhere, and a brief asset URL that cannot be imported refused when the job i
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from tests.e2e.conftest import Api
+import pytest
+from litestar.testing import AsyncTestClient
+
+from entrypoints.container import build_container
+from entrypoints.http import create_app
+from tests.e2e.conftest import Api, e2e_settings
 from tests.e2e.jobs.test_job_endpoints import SEED_DRY_RUN, brief, ready_job
 
 
@@ -40,8 +45,27 @@ async def test_scene_and_key_lists_carry_paging_meta(api: Api) -> None:
     assert len(keys.json()["data"]) == 1
 
 
+BLOCKED_TARGETS = [
+    ("http://169.254.169.254/x", "the address 169.254.169.254 is not allowed"),  # cloud metadata
+    ("http://[::ffff:169.254.169.254]/x", "the address ::ffff:169.254.169.254 is not allowed"),
+    ("http://2852039166/latest", "the address 2852039166 is not allowed"),  # 169.254.169.254 in decimal
+    ("http://127.0.0.1:5432/", "the address 127.0.0.1 is not allowed"),
+    ("http://10.1.2.3/a.png", "the address 10.1.2.3 is not allowed"),
+    ("http://[::1]/a.png", "the address ::1 is not allowed"),
+    ("http://localhost:8000/a.png", "the host localhost is not allowed"),
+    ("https://api.localhost/a.png", "the host api.localhost is not allowed"),
+]
+
+
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/a.png", "file:///etc/passwd", "javascript:alert(1)", "http://"]
+    "url",
+    [
+        "ftp://example.com/a.png",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "http://",
+        *[url for url, _ in BLOCKED_TARGETS],
+    ],
 )
 async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(api: Api, url: str) -> None:
     client = await api.create_client(api.alice)
@@ -55,6 +79,34 @@ async def test_a_brief_asset_url_that_cannot_be_imported_is_a_422_at_creation(ap
     assert listed.json()["meta"]["total"] == 0  # nothing was created
 
 
+@pytest.mark.parametrize(("url", "said"), BLOCKED_TARGETS)
+async def test_a_brief_asset_url_is_held_to_the_host_rule_of_from_url(api: Api, url: str, said: str) -> None:
+    """The same address /assets/from-url refuses (422 forbidden_target) is refused in a brief,
+    and the message says what is wrong, not only where."""
+    imported = await api.client.post("/api/v3/assets/from-url", json={"url": url}, headers=api.alice)
+    assert imported.status_code == 422, imported.text
+    assert imported.json()["meta"]["code"] == "forbidden_target"
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[{"url": "https://example.com/ok.png"}, {"url": url}])
+    for path in ("/api/v3/jobs", "/api/v3/jobs/dry-run"):
+        response = await api.client.post(path, json=body, headers=api.alice)
+        assert response.status_code == 422, response.text
+        answer = response.json()
+        assert answer["error"].startswith(f"creative.assets[1].url: {said}"), answer["error"]
+        (detail,) = answer["meta"]["details"]
+        assert detail["loc"] == ["creative", "assets", 1, "url"]
+        assert detail["type"] == "forbidden_target"
+
+
+async def test_a_brief_asset_host_name_is_not_resolved_at_creation(api: Api) -> None:
+    """Names are the fetcher's to resolve when it imports: creation does no DNS, so a name that
+    resolves nowhere is accepted (it fails at import, as a job error)."""
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[{"url": "https://assets.nowhere.invalid/a.png"}])
+    response = await api.client.post("/api/v3/jobs/dry-run", json=body, headers=api.alice)
+    assert response.status_code == 200, response.text
+
+
 async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
     job = await ready_job(api, api.alice)
     await api.client.post(f"/api/v3/jobs/{job['id']}/actions", json={"action": "cancel"}, headers=api.alice)
@@ -66,3 +118,23 @@ async def test_last_event_id_skips_the_events_already_seen(api: Api) -> None:
     resumed = await api.client.get(url, headers={**api.alice, "Last-Event-ID": str(ids[-2])})
     assert resumed.status_code == 200
     assert [line for line in resumed.text.splitlines() if line.startswith("id:")] == [f"id: {ids[-1]}"]
+
+
+async def test_a_brief_asset_host_outside_the_allow_list_is_a_422_at_creation(tmp_path: Path) -> None:
+    """ALLOWED_ASSET_DOMAINS binds a brief as it binds /from-url (settings wired through)."""
+    settings = e2e_settings("memory://", tmp_path).model_copy(
+        update={"allowed_asset_domains": "cdn.example.com,*.assets.example"}
+    )
+    container = build_container(settings)
+    async with AsyncTestClient(create_app(container)) as client:
+        api = Api(client, container, {}, {})
+        alice = await api.new_tenant("allow-list")
+        owner = await api.create_client(alice)
+        fine = brief(owner["id"], assets=[{"url": "https://cdn.example.com/a.png"}])
+        assert (await client.post("/api/v3/jobs/dry-run", json=fine, headers=alice)).status_code == 200
+        body = brief(owner["id"], assets=[{"url": "https://evil.example.net/a.png"}])
+        response = await client.post("/api/v3/jobs/dry-run", json=body, headers=alice)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"] == (
+            "creative.assets[0].url: host 'evil.example.net' is not in ALLOWED_ASSET_DOMAINS"
+        )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import pytest
 
 from tests.e2e.conftest import Api
@@ -76,6 +79,7 @@ async def test_the_documented_filter_spellings_still_work(api: Api) -> None:
         ("/api/v3/jobs/some-id/scenes/2", {"GET", "PUT", "PATCH", "DELETE", "OPTIONS"}),
         ("/api/v3/jobs/some-id/video", {"GET", "HEAD", "OPTIONS"}),
         ("/api/v3/assets/some-id/thumbnail", {"GET", "HEAD", "OPTIONS"}),
+        ("/api/v3/jobs/some-id/captions.vtt", {"GET", "HEAD", "OPTIONS"}),
         ("/api/v3/auth/keys", {"GET", "POST", "OPTIONS"}),
     ],
 )
@@ -84,6 +88,39 @@ async def test_options_allows_every_method_of_the_path(api: Api, path: str, meth
     response = await api.client.options(path.format(client=client["id"]), headers=api.alice)
     assert response.status_code == 204
     assert {m.strip() for m in response.headers["allow"].split(",")} == methods
+
+
+async def test_every_get_that_serves_bytes_accepts_head_and_options_lists_it(api: Api) -> None:
+    """Read from the served OpenAPI document, so a new bytes route without HEAD fails here. A
+    live event stream (text/event-stream) is no download: it has no size or validators to head."""
+    document = (await api.client.get("/schema/openapi.json")).json()
+
+    def success_types(operation: dict[str, Any]) -> set[str]:
+        answers = operation["responses"].items()
+        return {
+            media
+            for status, answer in answers
+            if status.startswith("2")
+            for media in answer.get("content", {})
+        }
+
+    bytes_paths = [
+        path
+        for path, operations in document["paths"].items()
+        if "get" in operations
+        and (types := success_types(operations["get"]))
+        and not any("json" in media or media == "text/event-stream" for media in types)
+    ]
+    assert "/api/v3/jobs/{job_id}/captions.vtt" in bytes_paths  # the document is read as meant
+
+    for path in bytes_paths:
+        assert "head" in document["paths"][path], f"GET {path} serves bytes but HEAD is not declared"
+        concrete = re.sub(r"\{[^}]+\}", "some-id", path)
+        options = await api.client.options(concrete, headers=api.alice)
+        assert options.status_code == 204, path
+        assert "HEAD" in {m.strip() for m in options.headers["allow"].split(",")}, path
+        head = await api.client.head(concrete, headers=api.alice)
+        assert head.status_code != 405, path
 
 
 async def test_head_of_a_thumbnail_answers_the_headers_of_get_without_a_body(api: Api) -> None:

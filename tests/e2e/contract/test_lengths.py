@@ -7,7 +7,8 @@ import pytest
 
 from tests.e2e.conftest import Api
 from tests.e2e.jobs.test_job_endpoints import brief
-from v3core.limits import IDEMPOTENCY_KEY_MAX_LENGTH, NAME_MAX_LENGTH
+from tests.e2e.security.world import png
+from v3core.limits import ASSET_NAME_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, NAME_MAX_LENGTH
 
 
 async def test_a_client_name_of_the_largest_allowed_length_is_stored(api: Api) -> None:
@@ -86,3 +87,46 @@ async def test_the_schema_and_the_server_agree_on_blank_names(api: Api, name: st
     assert documented.is_valid(name) is not blank
     if blank:
         assert created.json()["error"] == "name must not be blank"
+
+
+async def test_an_uploaded_asset_name_of_the_largest_allowed_length_is_stored_whole(api: Api) -> None:
+    name = "a" * ASSET_NAME_MAX_LENGTH
+    files = {"file": ("p.png", png((8, 8)), "image/png")}
+    response = await api.client.post("/api/v3/assets", files=files, data={"name": name}, headers=api.alice)
+    assert response.status_code == 201, response.text
+    read = await api.client.get(f"/api/v3/assets/{response.json()['data']['id']}", headers=api.alice)
+    assert read.json()["data"]["name"] == name
+
+
+async def test_an_asset_name_past_the_limit_is_a_422_naming_it_never_cut(api: Api) -> None:
+    tenant = await api.new_tenant("names")
+    too_long = "a" * (ASSET_NAME_MAX_LENGTH + 1)
+    files = {"file": ("p.png", png((8, 8)), "image/png")}
+    upload = await api.client.post("/api/v3/assets", files=files, data={"name": too_long}, headers=tenant)
+    assert upload.status_code == 422, upload.text
+    assert ["name"] in [d["loc"] for d in upload.json()["meta"]["details"]]
+    assert str(ASSET_NAME_MAX_LENGTH) in upload.json()["error"]
+    imported = await api.client.post(
+        "/api/v3/assets/from-url", json={"url": "https://example.com/a.png", "name": too_long}, headers=tenant
+    )
+    assert imported.status_code == 422, imported.text
+    listed = await api.client.get("/api/v3/assets", headers=tenant)
+    assert listed.json()["meta"]["total"] == 0  # nothing stored under a cut name
+
+    client = await api.create_client(tenant)
+    body = brief(client["id"], assets=[{"url": "https://example.com/a.png", "name": too_long}])
+    for path in ("/api/v3/jobs", "/api/v3/jobs/dry-run"):
+        response = await api.client.post(path, json=body, headers=tenant)
+        assert response.status_code == 422, response.text
+        assert ["creative", "assets", 0, "name"] in [d["loc"] for d in response.json()["meta"]["details"]]
+
+
+async def test_the_schema_states_the_asset_name_length(api: Api) -> None:
+    document = (await api.client.get("/schema/openapi.json")).json()
+    upload = document["paths"]["/api/v3/assets"]["post"]["requestBody"]["content"]
+    assert upload["multipart/form-data"]["schema"]["properties"]["name"]["maxLength"] == ASSET_NAME_MAX_LENGTH
+    brief_asset = document["components"]["schemas"]["AssetInputBody"]["properties"]["name"]
+    string = next(o for o in brief_asset["oneOf"] if o["type"] == "string")
+    assert {**brief_asset, **string}[
+        "maxLength"
+    ] == ASSET_NAME_MAX_LENGTH  # beside oneOf, as Litestar writes it

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema
 import pytest
 
 from entrypoints.http.pagination import MAX_OFFSET
 from tests.e2e.conftest import Api
+from tests.e2e.jobs.test_job_endpoints import brief
 
 
 @pytest.fixture
@@ -96,3 +98,139 @@ async def test_the_headers_the_api_reads_are_declared(
     parameter = _parameter(document, path, method, header)
     assert parameter["in"] == "header"
     assert parameter["schema"]["type"] == "string"
+
+
+def _resolved(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with its component references resolvable (for jsonschema)."""
+    return {**schema, "components": document["components"]}
+
+
+def _property(document: dict[str, Any], component: str, name: str) -> dict[str, Any]:
+    schema = document["components"]["schemas"][component]["properties"][name]
+    return _resolved(document, schema)
+
+
+def _video_specs(document: dict[str, Any]) -> dict[str, Any]:
+    creative = document["components"]["schemas"]["CreativeBody"]["properties"]["videoSpecs"]
+    ref = next(o["$ref"] for o in creative["oneOf"] if "$ref" in o).rsplit("/", 1)[-1]
+    found: dict[str, Any] = document["components"]["schemas"][ref]
+    return found
+
+
+# SPEC §4 "Jobs": videoSpecs {duration seconds (default 30, 5-120), format 16:9|9:16|1:1|4:5}.
+SPEC_FORMATS = ["16:9", "9:16", "1:1", "4:5"]
+SPEC_DURATION = (5, 120)
+# SPEC §4 "Jobs", POST /jobs/{id}/actions: the actions and their aliases, case-insensitive.
+SPEC_ACTIONS = {
+    "approve",
+    "approve_storyboard",
+    "reject_storyboard",
+    "reject",
+    "regenerate_all_scenes",
+    "regenerate_scene",
+    "regenerate",
+    "cancel",
+    "retry",
+}
+
+
+async def test_video_specs_state_the_formats_and_the_duration_bounds(document: dict[str, Any]) -> None:
+    specs = _video_specs(document)["properties"]
+    duration = next(o for o in specs["duration"]["oneOf"] if o.get("type") == "number")
+    assert (duration["minimum"], duration["maximum"]) == SPEC_DURATION
+    fmt = next(o for o in specs["format"]["oneOf"] if o.get("type") == "string")
+    assert sorted(fmt["enum"]) == sorted(SPEC_FORMATS)
+
+
+@pytest.mark.parametrize(
+    ("specs", "accepted"),
+    [
+        ({"duration": 5, "format": "9:16"}, True),
+        ({"duration": 120, "format": "4:5"}, True),
+        ({"duration": 4.99}, False),
+        ({"duration": 120.5}, False),
+        ({"format": "21:9"}, False),
+        ({"format": ""}, False),
+    ],
+)
+async def test_the_document_and_the_server_agree_on_video_specs(
+    api: Api, document: dict[str, Any], specs: dict[str, Any], accepted: bool
+) -> None:
+    schema = _resolved(document, _video_specs(document))
+    assert jsonschema.Draft202012Validator(schema).is_valid(specs) is accepted
+    client = await api.create_client(api.alice)
+    body = {**brief(client["id"]), "creative": {"direction": {"style": "S"}, "videoSpecs": specs}}
+    response = await api.client.post("/api/v3/jobs/dry-run", json=body, headers=api.alice)
+    assert response.status_code == (200 if accepted else 422), response.text
+    if not accepted:
+        (field,) = {tuple(d["loc"][-1:]) for d in response.json()["meta"]["details"]}
+        assert field[0] in specs
+
+
+async def test_the_action_names_are_stated(document: dict[str, Any]) -> None:
+    action = _property(document, "ActionBody", "action")
+    names = next(o["enum"] for o in action["anyOf"] if "enum" in o)
+    assert set(names) >= SPEC_ACTIONS
+    validator = jsonschema.Draft202012Validator(action)
+    for name in SPEC_ACTIONS:
+        assert validator.is_valid(name.upper()), name  # case-insensitive
+    assert not validator.is_valid("publish")
+    assert not validator.is_valid("render_finished")  # a system event, not a user action
+    assert not validator.is_valid("")
+
+
+@pytest.mark.parametrize("name", [*sorted(SPEC_ACTIONS), "Approve", "REGENERATE-ALL-SCENES", " cancel "])
+async def test_every_action_name_the_document_allows_is_understood_by_the_server(
+    api: Api, document: dict[str, Any], name: str
+) -> None:
+    assert jsonschema.Draft202012Validator(_property(document, "ActionBody", "action")).is_valid(name)
+    client = await api.create_client(api.alice)
+    created = await api.client.post("/api/v3/jobs", json=brief(client["id"]), headers=api.alice)
+    cancelled = await api.client.post(
+        f"/api/v3/jobs/{created.json()['data']['id']}/actions", json={"action": "cancel"}, headers=api.alice
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    response = await api.client.post(
+        f"/api/v3/jobs/{created.json()['data']['id']}/actions", json={"action": name}, headers=api.alice
+    )
+    assert response.status_code == 409, response.text  # known, not allowed once cancelled: never 422
+
+
+@pytest.mark.parametrize("name", ["publish", "fail", "approve!", "ap prove"])
+async def test_an_action_name_the_document_refuses_is_a_422(
+    api: Api, document: dict[str, Any], name: str
+) -> None:
+    assert not jsonschema.Draft202012Validator(_property(document, "ActionBody", "action")).is_valid(name)
+    client = await api.create_client(api.alice)
+    created = await api.client.post("/api/v3/jobs", json=brief(client["id"]), headers=api.alice)
+    response = await api.client.post(
+        f"/api/v3/jobs/{created.json()['data']['id']}/actions", json={"action": name}, headers=api.alice
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["meta"]["details"][0]["loc"] == ["action"]
+
+
+@pytest.mark.parametrize(
+    ("asset", "accepted"),
+    [
+        ({"url": "https://example.com/a.png"}, True),
+        ({"assetId": "no-such-asset", "role": "logo"}, True),
+        ({"type": "image", "name": "logo"}, False),
+        ({}, False),
+        ({"url": None, "assetId": " "}, False),
+        ({"url": "", "assetId": "no-such-asset"}, False),  # an empty URL is no URL: refused, not ignored
+        ({"url": " https://example.com/a.png "}, True),  # surrounding blanks are trimmed
+    ],
+)
+async def test_a_brief_asset_states_that_it_needs_a_url_or_an_asset_id(
+    api: Api, document: dict[str, Any], asset: dict[str, Any], accepted: bool
+) -> None:
+    """SPEC §4: ``creative.assets`` [{url | assetId, ...}]; the document and the server agree."""
+    creative = document["components"]["schemas"]["CreativeBody"]["properties"]["assets"]
+    items = next(o["items"] for o in creative["oneOf"] if o.get("type") == "array")
+    assert jsonschema.Draft202012Validator(_resolved(document, items)).is_valid(asset) is accepted
+    client = await api.create_client(api.alice)
+    body = brief(client["id"], assets=[asset])
+    response = await api.client.post("/api/v3/jobs/dry-run", json=body, headers=api.alice)
+    # an unknown asset id is the job's business (404 at creation), not the dry run's
+    assert response.status_code == (200 if accepted else 422), response.text

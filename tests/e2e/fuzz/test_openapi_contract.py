@@ -48,9 +48,11 @@ LOOSE_SCHEMAS = {
     "createAsset": "the asset type vocabulary; the JSON form refuses unknown fields",
     "importAssetFromUrl": "http(s) URLs of public hosts only (SSRF rules)",
     "importAssetsFromUrls": "at least one URL; http(s) URLs of public hosts only",
-    "applyJobAction": "action names and the fields each action needs",
-    "createJob": "the brief's sections and fields required by parse_brief",
-    "estimateJobCost": "the brief's sections and fields required by parse_brief",
+    "applyJobAction": "the fields each action needs in the job's state (reject_storyboard's feedback, "
+    "regenerate_scene's scene), inside payload or flat; the names themselves are stated",
+    "createJob": "asset URLs the fetcher refuses (literal private addresses, localhost, the allow-list: "
+    "the SSRF rules of importAssetFromUrl, checked at creation) and a campaign of another client",
+    "estimateJobCost": "asset URLs the fetcher refuses (the SSRF rules, as for createJob)",
     "updateScene": "shot type and transition vocabularies, the minimum scene length",
     "patchScene": "shot type and transition vocabularies, the minimum scene length",
     **{
@@ -90,11 +92,15 @@ def _strategy(operation: Any, mode: GenerationMode, ids: dict[str, str]) -> Any:
 
 def _wire_identical_to_valid(case: Any) -> bool:
     """A "negative" query value or multipart field that is a list of at most one item is sent
-    exactly like a valid string (``?a=x``, one part) or like no value at all: the server cannot
-    tell, so it is not negative."""
+    exactly like a valid string (``?a=x``, one part) or like no value at all, and a multipart
+    field that is a number or a boolean is sent as its text: the server cannot tell, so it is
+    not negative."""
     values = list((case.query or {}).values())
     if str(case.media_type or "").startswith("multipart/") and isinstance(case.body, dict):
         values += list(case.body.values())
+        # a form field carries text only: a "number" or "boolean" goes out as its text, a valid string
+        if any(isinstance(v, int | float) for k, v in case.body.items() if k != "file"):
+            return True
     return any(isinstance(v, list) and len(v) <= 1 for v in values)
 
 

@@ -72,6 +72,10 @@ async def test_captions_are_404_before_the_video_and_for_another_tenant(api: Api
     assert early.json()["meta"]["code"] == "not_found"
     missing = await api.client.get("/api/v3/jobs/no-such-job/captions.vtt", headers=api.alice)
     assert missing.status_code == 404
+    assert (await api.client.head(url, headers=api.alice)).status_code == 404
+    assert (
+        await api.client.head("/api/v3/jobs/no-such-job/captions.vtt", headers=api.alice)
+    ).status_code == 404
     assert (await api.client.get(url)).status_code == 401
 
 
@@ -92,6 +96,10 @@ async def test_the_captions_of_a_rendered_job_time_each_script_to_its_scene(api:
 
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/vtt; charset=utf-8"
+    head = await api.client.head(f"/api/v3/jobs/{jid}/captions.vtt", headers=api.alice)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == response.headers["content-type"]
+    assert head.headers["content-length"] == str(len(response.content))
     cues = webvtt.from_string(response.text).captions
     spans, start = [], 0.0
     for scene in scenes:

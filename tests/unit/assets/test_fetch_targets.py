@@ -5,8 +5,12 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from adapters.fetch.targets import host_allowed, refusal
+from adapters.fetch.network import GuardedNetworkBackend
+from adapters.fetch.targets import host_allowed, offline_refusal, refusal
+from v3core.errors import ForbiddenTarget
 
 
 @pytest.mark.parametrize(
@@ -70,3 +74,67 @@ def test_allows_public_addresses(address: str) -> None:
 )
 def test_matches_the_domain_allow_list(host: str, allowed: str, ok: bool) -> None:
     assert host_allowed(host, allowed) is ok
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://169.254.169.254/latest/meta-data", "the address 169.254.169.254 is not allowed"),
+        ("http://[fe80::1%25eth0]/x", "the address fe80::1%25eth0 is not allowed"),
+        ("http://2852039166/", "the address 2852039166 is not allowed"),  # decimal 169.254.169.254
+        ("http://0xa9.0xfe.0xa9.0xfe/", "the address 0xa9.0xfe.0xa9.0xfe is not allowed"),
+        ("http://127.1/", "the address 127.1 is not allowed"),
+        ("https://10.0.0.8/a.png", "the address 10.0.0.8 is not allowed"),
+        ("http://LOCALHOST./a.png", "the host localhost. is not allowed"),
+        ("http://cdn.localhost/a.png", "the host cdn.localhost is not allowed"),
+    ],
+)
+def test_offline_refusal_refuses_literal_blocked_addresses_and_local_names(url: str, said: str) -> None:
+    reason = offline_refusal(url, allowed_domains="*", allow_private=False)
+    assert reason is not None
+    assert reason.startswith(said)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.com/a.png", "https://no-such-host.invalid/a.png", "http://93.184.216.34/a"]
+)
+def test_offline_refusal_passes_names_and_public_addresses_without_resolving(url: str) -> None:
+    assert offline_refusal(url, allowed_domains="*", allow_private=False) is None
+
+
+def test_offline_refusal_lets_private_hosts_through_only_when_allowed_never_metadata() -> None:
+    for url in ("http://127.0.0.1:9000/a", "http://localhost/a", "http://192.168.1.4/a"):
+        assert offline_refusal(url, allowed_domains="*", allow_private=True) is None
+    assert offline_refusal("http://169.254.169.254/", allowed_domains="*", allow_private=True)
+
+
+def test_offline_refusal_applies_the_domain_allow_list() -> None:
+    allowed = "cdn.example.com,*.assets.example"
+    assert (
+        offline_refusal("https://cdn.example.com/a.png", allowed_domains=allowed, allow_private=False) is None
+    )
+    assert offline_refusal("https://x.assets.example/a", allowed_domains=allowed, allow_private=False) is None
+    reason = offline_refusal("https://evil.example.net/a.png", allowed_domains=allowed, allow_private=False)
+    assert reason == "host 'evil.example.net' is not in ALLOWED_ASSET_DOMAINS"
+
+
+@given(address=st.ip_addresses(), allow_private=st.booleans())
+@settings(max_examples=300)
+async def test_offline_refusal_of_a_literal_address_agrees_with_the_connection_gate(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_private: bool
+) -> None:
+    """The same rule at job creation as at import: for a literal address, the check without
+    the network refuses exactly what the fetcher's connection gate refuses."""
+    host = f"[{address}]" if address.version == 6 else str(address)
+
+    async def never(host: str, port: int) -> list[str]:
+        raise AssertionError("a literal address is never resolved")
+
+    gate = GuardedNetworkBackend(allow_private, never)
+    try:
+        await gate.checked_addresses(host, 80)
+        gate_refuses = False
+    except ForbiddenTarget:
+        gate_refuses = True
+    offline = offline_refusal(f"http://{host}/a", allowed_domains="*", allow_private=allow_private)
+    assert (offline is not None) is gate_refuses

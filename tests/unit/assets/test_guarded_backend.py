@@ -43,3 +43,12 @@ async def test_allows_loopback_only_when_private_networks_are_allowed() -> None:
 async def test_refuses_unix_sockets() -> None:
     with pytest.raises(ForbiddenTarget):
         await GuardedNetworkBackend(True).connect_unix_socket("/var/run/docker.sock")
+
+
+async def test_refuses_localhost_names_before_resolving_them() -> None:
+    """``localhost`` and its subdomains are loopback (RFC 6761), whatever a resolver answers."""
+    gate = GuardedNetworkBackend(False, resolving_to("93.184.216.34"))
+    for name in ("localhost", "api.localhost", "LOCALHOST."):
+        with pytest.raises(ForbiddenTarget, match="loopback"):
+            await gate.checked_addresses(name, 80)
+    assert await GuardedNetworkBackend(True, resolving_to("127.0.0.1")).checked_addresses("api.localhost", 80)

@@ -293,10 +293,22 @@ class JobController(Controller):
     async def captions_vtt(
         self, request: AnyRequest, job_id: FromPath[str], job_reads: Inject[JobReads]
     ) -> Response[str]:
-        view = await job_reads.view(owner_id(request), job_id)
-        if view.job.video_asset_id is None:
-            raise NotFound("captions of job", job_id)
-        return Response(webvtt_text(storyboard_captions(view.scenes)), media_type="text/vtt")
+        return Response(await _captions(request, job_id, job_reads), media_type="text/vtt")
+
+    @head(
+        "/{job_id:str}/captions.vtt",
+        operation_id="headJobCaptions",
+        summary="The headers GET /captions.vtt would answer (size, type), without the body",
+        media_type="text/vtt",
+    )
+    async def head_captions_vtt(
+        self, request: AnyRequest, job_id: FromPath[str], job_reads: Inject[JobReads]
+    ) -> Response[None]:
+        size = len((await _captions(request, job_id, job_reads)).encode())
+        response: Response[None] = Response(
+            content=None, media_type="text/vtt", headers={"Content-Length": str(size)}
+        )
+        return response
 
     @head(
         "/{job_id:str}/video",
@@ -314,6 +326,13 @@ class JobController(Controller):
     ) -> Response[None]:
         response: Response[None] = await _serve_video(request, job_id, job_reads, get_asset, blob_store)
         return response
+
+
+async def _captions(request: AnyRequest, job_id: str, job_reads: JobReads) -> str:
+    view = await job_reads.view(owner_id(request), job_id)
+    if view.job.video_asset_id is None:
+        raise NotFound("captions of job", job_id)
+    return webvtt_text(storyboard_captions(view.scenes))
 
 
 async def _serve_video(

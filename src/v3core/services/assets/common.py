@@ -8,13 +8,14 @@ import unicodedata
 import attrs
 
 from v3core.errors import NotFound, ValidationFailed
+from v3core.limits import ASSET_NAME_MAX_LENGTH
 from v3core.model import Generation
 from v3core.ports.blobs import BlobFetcher, BlobGuard, BlobStore, ContentInspector, FileStager, Thumbnailer
 from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets.guard import InProcessBlobGuard
 
-MAX_NAME_LENGTH = 255
+MAX_NAME_LENGTH = ASSET_NAME_MAX_LENGTH
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
 
@@ -62,8 +63,18 @@ def thumbnail_blob_id(blob_id: str) -> str:
     return hashlib.sha256(f"thumbnail/v1/{blob_id}".encode()).hexdigest()
 
 
+def check_name(name: str | None) -> None:
+    """``ValidationFailed`` at ``name`` when a name the caller gave is longer than the limit:
+    refused, never cut. (A name taken from a file name or URL path is cut by ``clean_name``.)"""
+    if name is not None and len(name.strip()) > MAX_NAME_LENGTH:
+        raise ValidationFailed.at(
+            ("name",), f"an asset name has at most {MAX_NAME_LENGTH} characters, not {len(name.strip())}"
+        )
+
+
 def clean_name(name: str | None, fallback: str) -> str:
-    """A display name without path parts or control characters, at most 255 characters."""
+    """A display name without path parts or control characters, at most 255 characters (a
+    name the caller gave was checked by ``check_name``; a file name or URL path is cut)."""
     raw = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(c for c in raw if unicodedata.category(c)[0] != "C").strip()
     return (text or fallback)[:MAX_NAME_LENGTH]
@@ -81,8 +92,9 @@ def clean_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
 
 
 async def resolve_scope(uow: UnitOfWork, draft: AssetDraft) -> AssetDraft:
-    """``draft`` with its client and campaign checked to be the owner's (``NotFound`` naming
-    the field otherwise) and the client filled in from the campaign."""
+    """``draft`` with its name's length checked, its client and campaign checked to be the
+    owner's (``NotFound`` naming the field otherwise) and the client filled in from the campaign."""
+    check_name(draft.name)
     client_id = draft.client_id
     if draft.campaign_id is not None:
         campaign = await uow.campaigns.get(draft.owner_id, draft.campaign_id)

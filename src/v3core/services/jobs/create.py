@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from v3core.brief import Brief, brief_to_dict, parse_brief
+from v3core.brief import Brief, UrlCheck, brief_to_dict, parse_brief
 from v3core.costs import CostEstimate, PriceTable, estimate
 from v3core.errors import Conflict, NotFound, ValidationFailed
 from v3core.media.budget import max_cost
@@ -52,10 +52,12 @@ class EstimateJobCost:
     rules: PlanningRules
     prices: PriceTable
     clock: Clock
+    url_check: UrlCheck | None = None
+    """The fetcher's host rule without the network (``ImportTargetCheck``); ``None``: none."""
 
     def execute(self, body: Mapping[str, Any]) -> CostEstimate:
         """Validate the brief like ``CreateJob`` does and price it (deterministic)."""
-        brief = parse_brief(body)
+        brief = parse_brief(body, self.url_check)
         max_cost(brief)
         return estimate(brief, self.rules, self.prices, self.clock.now())
 
@@ -70,10 +72,13 @@ class CreateJob:
     tasks: TaskRunner
     rules: PlanningRules
     prices: PriceTable
+    url_check: UrlCheck | None = None
+    """The fetcher's host rule without the network (``ImportTargetCheck``): a brief asset URL
+    it refuses is a 422 at creation, not a failed import later. ``None``: no such check."""
 
     async def execute(self, command: CreateJobCommand) -> JobView:
         """The new job (or, for a replayed idempotency key, the job it created before)."""
-        brief = parse_brief(command.body)
+        brief = parse_brief(command.body, self.url_check)
         max_cost(brief)
         fingerprint = brief_fingerprint(brief)
         try:
