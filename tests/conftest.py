@@ -50,7 +50,7 @@ def _admin() -> psycopg.Connection:
         pytest.skip(PG_UNREACHABLE)
 
 
-def _migrated_postgres(prefix: str) -> Iterator[str]:
+def migrated_postgres(prefix: str) -> Iterator[str]:
     """A migrated PostgreSQL database ``<prefix>_<random>``, dropped afterwards."""
     name = f"{prefix}_{secrets.token_hex(6)}"
     with _admin() as admin:
@@ -67,7 +67,7 @@ def _migrated_postgres(prefix: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A migrated PostgreSQL database for the whole session."""
-    yield from _migrated_postgres("v3test")
+    yield from migrated_postgres("v3test")
 
 
 @pytest.fixture
@@ -75,4 +75,4 @@ def own_database() -> Iterator[str]:
     """A migrated PostgreSQL database for one test alone: on the session's shared database the
     in-process runner of another test's app (same pytest worker) would see that test's jobs
     unfinished and run them too."""
-    yield from _migrated_postgres("v3own")
+    yield from migrated_postgres("v3own")

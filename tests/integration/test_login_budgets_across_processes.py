@@ -33,9 +33,9 @@ _emails = count(1)
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
     """A migrated PostgreSQL database of this module's own (both processes use it)."""
-    from tests.conftest import _migrated_postgres
+    from tests.conftest import migrated_postgres
 
-    yield from _migrated_postgres("v3login")
+    yield from migrated_postgres("v3login")
 
 
 @pytest.fixture(scope="module")

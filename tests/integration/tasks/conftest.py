@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from adapters.tasks.procrastinate_runner import ProcrastinateTaskRunner
 from entrypoints.container import Container, build_container, close_container, start_container
 from entrypoints.settings import Settings, TaskRunnerKind
 from entrypoints.worker import run_workers
+from tests.conftest import migrated_postgres
 from tests.sealed import SealedSettings
 from v3core.model import Job, JobStatus
 from v3core.ports.tasks import TaskKind
@@ -172,12 +173,19 @@ class Cluster:
 
 
 @pytest.fixture(scope="module")
-async def cluster(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
-    """An API process's container (started: the queue schema exists) on the session database."""
+def queue_database() -> Iterator[str]:
+    """A database of this module's own: a worker starting on the session's shared one would
+    resume the jobs other tests left unfinished, and run them among the tasks a test counts."""
+    yield from migrated_postgres("v3tasks")
+
+
+@pytest.fixture(scope="module")
+async def cluster(queue_database: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Cluster]:
+    """An API process's container (started: the queue schema exists) on the module's database."""
     data_dir = tmp_path_factory.mktemp("tasks")
-    api = build_container(queue_settings(postgres_url, data_dir))
+    api = build_container(queue_settings(queue_database, data_dir))
     await start_container(api)
     try:
-        yield Cluster(api, postgres_url, data_dir)
+        yield Cluster(api, queue_database, data_dir)
     finally:
         await close_container(api)
