@@ -23,7 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
-from adapters.tasks.leases import JobLeases, LocalJobLeases
+from adapters.tasks.leases import JobLeases, LocalJobLeases, run_leased
 from v3core.errors import StorageUnavailable
 from v3core.ports.tasks import TaskKind, TaskRunner
 
@@ -161,13 +161,7 @@ class InProcessTaskRunner(TaskRunner):
             raise RuntimeError("InProcessTaskRunner.bind() was not called")
         lock = self._job_locks.setdefault(job_id, asyncio.Lock())
         async with self._limits[kind], lock:
-            if not await self._leases.claim(kind, job_id):
-                log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
-                return
-            try:
-                await self._handler(kind, job_id)
-            finally:
-                await self._leases.release(kind, job_id)
+            await run_leased(self._leases, kind, job_id, self._handler)
 
     def _forget(self, job_id: str, task: asyncio.Task[None]) -> None:
         tasks = self._running.get(job_id)

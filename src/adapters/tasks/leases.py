@@ -16,9 +16,13 @@ only when they are used).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from v3core.ports.tasks import TaskKind
+
+log = logging.getLogger(__name__)
 
 
 class JobLeases(Protocol):
@@ -48,3 +52,17 @@ class LocalJobLeases(JobLeases):
 
     async def close(self) -> None:
         return None
+
+
+async def run_leased(
+    leases: JobLeases, kind: TaskKind, job_id: str, handler: Callable[[TaskKind, str], Awaitable[None]]
+) -> None:
+    """Run ``handler(kind, job_id)`` under the step's lease; skip it when another process holds
+    the lease (that process runs the step). Both task runners run every step through this."""
+    if not await leases.claim(kind, job_id):
+        log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
+        return
+    try:
+        await handler(kind, job_id)
+    finally:
+        await leases.release(kind, job_id)

@@ -25,7 +25,7 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.types import TimeDeltaParams
 
 from adapters.tasks.idle import SubmitWhenIdle
-from adapters.tasks.leases import JobLeases, LocalJobLeases
+from adapters.tasks.leases import JobLeases, LocalJobLeases, run_leased
 from adapters.tasks.procrastinate_app import (
     TaskHandler,
     build_app,
@@ -171,10 +171,4 @@ class ProcrastinateTaskRunner(TaskRunner):
         database (a mixed set-up) claims the same leases, so a step never runs in both."""
         if self._handler is None:
             raise RuntimeError("ProcrastinateTaskRunner.bind() was not called")
-        if not await self._leases.claim(kind, job_id):
-            log.info("task %s for job %s runs in another process: skipped here", kind.value, job_id)
-            return
-        try:
-            await self._handler(kind, job_id)
-        finally:
-            await self._leases.release(kind, job_id)
+        await run_leased(self._leases, kind, job_id, self._handler)
