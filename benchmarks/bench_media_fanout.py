@@ -29,7 +29,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import attrs
@@ -70,7 +71,12 @@ class RetryRun:
     retry_s: float
 
 
-async def one_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> Run:
+@asynccontextmanager
+async def _faked_container(
+    delay: float, clip: bytes, concurrency: int
+) -> AsyncIterator[tuple[Container, FakeVideoGenerator, FakeImageGenerator]]:
+    """A container on a fresh SQLite database whose image and video providers are fakes
+    (each clip answered after ``delay`` seconds); joined and closed at the end."""
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/v3.db"
         upgrade_database(url)
@@ -80,34 +86,25 @@ async def one_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> R
         stager = container.output_stager()
         video = FakeVideoGenerator(stager, clip)
         video.behaviour.delay = delay
-        container.image_generator.override(providers.Object(FakeImageGenerator(stager)))
-        container.video_generator.override(providers.Object(video))
-        try:
-            return await _measure(container, scenes, video)
-        finally:
-            await container.task_runner().join()
-            await close_container(container)
-
-
-async def one_retry_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> RetryRun:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/v3.db"
-        upgrade_database(url)
-        container = build_container(
-            Settings(database_url=url, data_dir=Path(tmp) / "data", media_concurrency=concurrency)
-        )
-        stager = container.output_stager()
-        video = FakeVideoGenerator(stager, clip)
-        video.behaviour.delay = delay
-        video.behaviour.fail_first.append(failing("the prediction failed"))
         image = FakeImageGenerator(stager)
         container.image_generator.override(providers.Object(image))
         container.video_generator.override(providers.Object(video))
         try:
-            return await _measure_retry(container, scenes, video, image)
+            yield container, video, image
         finally:
             await container.task_runner().join()
             await close_container(container)
+
+
+async def one_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> Run:
+    async with _faked_container(delay, clip, concurrency) as (container, video, _):
+        return await _measure(container, scenes, video)
+
+
+async def one_retry_run(scenes: int, delay: float, clip: bytes, concurrency: int) -> RetryRun:
+    async with _faked_container(delay, clip, concurrency) as (container, video, image):
+        video.behaviour.fail_first.append(failing("the prediction failed"))
+        return await _measure_retry(container, scenes, video, image)
 
 
 async def _ready_job(c: Container, scenes: int) -> tuple[str, str]:

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from adapters.ingest.memory_release import give_memory_back
 from adapters.ingest.thumbnails import PillowThumbnailer
+from tests.memory import MB, peak_rss_growth
 from v3core.model import AssetType
 
-MB = 1 << 20
 EVERYTHING = 10**12
 
 
@@ -117,13 +116,6 @@ def test_no_preview_of_an_image_over_the_pixel_cap(tmp_path: Path, bands: int, f
     assert at_cap.render(str(path), AssetType.IMAGE) is not None
 
 
-def _kilobytes(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise LookupError(field)
-
-
 def test_the_preview_of_a_4000x4000_rgba_png_never_holds_the_whole_image(tmp_path: Path) -> None:
     """Decoded whole it is 64 MB (4 bytes a pixel); in bands a few megabytes at a time."""
     big = Image.new("RGBA", (4000, 4000), (20, 60, 200, 255))
@@ -137,11 +129,7 @@ def test_the_preview_of_a_4000x4000_rgba_png_never_holds_the_whole_image(tmp_pat
     path.write_bytes(buf.getvalue())
     del buf
     thumbnailer = PillowThumbnailer(str(tmp_path))
-    give_memory_back()
-    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to the current RSS
-    before = _kilobytes("VmRSS")
-    thumb = thumbnailer.render(str(path), AssetType.IMAGE)
-    growth = _kilobytes("VmHWM") - before
+    thumb, growth = peak_rss_growth(lambda: thumbnailer.render(str(path), AssetType.IMAGE))
     assert thumb is not None
     assert growth < 32 * MB, f"peak RSS grew by {growth / MB:.0f} MB"
 

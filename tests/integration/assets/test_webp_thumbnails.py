@@ -11,11 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
-from adapters.ingest.memory_release import give_memory_back
 from adapters.ingest.thumbnails import PillowThumbnailer
+from tests.memory import MB, peak_rss_growth
 from v3core.model import AssetType
-
-MB = 1 << 20
 
 
 def picture(size: tuple[int, int], alpha: bool) -> Image.Image:
@@ -144,13 +142,6 @@ def test_a_truncated_webp_has_no_preview(tmp_path: Path) -> None:
     assert PillowThumbnailer(str(tmp_path)).render(str(path), AssetType.IMAGE) is None
 
 
-def _bytes(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) * 1024
-    raise LookupError(field)
-
-
 def test_the_preview_of_a_4000x4000_webp_never_holds_the_whole_image_several_times(tmp_path: Path) -> None:
     """16 megapixels: one RGBA copy is 64 MB, and Pillow's decode of a WebP held about four
     (≈ 240 MB); FFmpeg's one YUV 4:2:0 frame is 24 MB."""
@@ -160,10 +151,6 @@ def test_the_preview_of_a_4000x4000_webp_never_holds_the_whole_image_several_tim
     path.write_bytes(buf.getvalue())
     del buf
     thumbnailer = PillowThumbnailer(str(tmp_path))
-    give_memory_back()
-    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to the current RSS
-    before = _bytes("VmRSS")
-    thumb = thumbnailer.render(str(path), AssetType.IMAGE)
-    growth = _bytes("VmHWM") - before
+    thumb, growth = peak_rss_growth(lambda: thumbnailer.render(str(path), AssetType.IMAGE))
     assert thumb is not None
     assert growth < 64 * MB, f"peak RSS grew by {growth / MB:.0f} MB"
