@@ -14,41 +14,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import secrets
 import statistics
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from pathlib import Path
 
-import psycopg
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.scratch_db import scratch_postgres
 
 from adapters.blobs.database import DatabaseBlobStore
 from adapters.ingest.inspection import MediaContentInspector
 from adapters.ingest.staging import TempFileStager
 from adapters.sqlalchemy import SqlAlchemyUnitOfWork, make_engine
 from adapters.sqlalchemy.blob_guard import PostgresBlobGuard
-from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.system import SystemUtcClock, Uuid4Generator
 from v3core.errors import NotFound
 from v3core.model import User
 from v3core.ports.blobs import BlobGuard
 from v3core.services.assets import AssetContext, AssetDraft, DeleteAsset, UploadAsset
 from v3core.services.assets.guard import InProcessBlobGuard
-
-
-@contextlib.contextmanager
-def scratch_database(admin_url: str) -> Iterator[str]:
-    name = f"v3bench_{secrets.token_hex(5)}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        upgrade_database(url)
-        yield url
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def one_chunk(data: bytes) -> AsyncIterator[bytes]:
@@ -101,7 +89,7 @@ async def measure(url: str, guard: BlobGuard, runs: int, staging: str) -> dict[s
 
 
 async def run(admin_url: str, runs: int) -> None:
-    with scratch_database(admin_url) as url, tempfile.TemporaryDirectory() as staging:
+    with scratch_postgres("v3bench", admin_url=admin_url) as url, tempfile.TemporaryDirectory() as staging:
         local = await measure(url, InProcessBlobGuard(), runs, staging)
         guard = PostgresBlobGuard.for_url(url)
         try:

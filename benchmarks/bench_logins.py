@@ -25,42 +25,27 @@ import os
 import secrets
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
-import psycopg
 import sqlalchemy as sa
 from bench_assets import HealthProbe, v3_command, wait_until_up
 from bench_http import free_port
 from bench_thumbnails import PeakRss
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.scratch_db import scratch_postgres
+
 from adapters.login_throttle import LimitsLoginThrottle
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.login_failures import PostgresLoginThrottle
-from adapters.sqlalchemy.migrate import upgrade_database
 from v3core.ports.security import LoginThrottle
-
-ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-@contextmanager
-def postgres_database() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database, dropped afterwards."""
-    name = f"v3bench_logins_{secrets.token_hex(4)}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
-        upgrade_database(url)
-        yield url
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def burst(base: str, run: int) -> tuple[collections.Counter[int], float]:
@@ -150,7 +135,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=500, help="sequential logins for the throttle's cost")
     args = parser.parse_args()
     rows = []
-    with tempfile.TemporaryDirectory(prefix="v3-bench-logins-") as tmp, postgres_database() as pg:
+    with tempfile.TemporaryDirectory(prefix="v3-bench-logins-") as tmp, scratch_postgres("v3logins") as pg:
         sqlite = {"DATABASE_URL": f"sqlite:///{tmp}/v3.db", "DATA_DIR": f"{tmp}/sqlite"}
         rows += bursts("SQLite, budgets in memory", sqlite, args.runs)
         postgres = {"DATABASE_URL": pg, "DATA_DIR": f"{tmp}/pg"}

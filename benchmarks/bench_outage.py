@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.integration.outages import TcpProxy
+from tests.scratch_db import scratch_postgres
 
 from adapters.sqlalchemy.engine import make_engine
-from adapters.sqlalchemy.migrate import upgrade_database
 from adapters.sqlalchemy.uow import SqlAlchemyUnitOfWork
 from entrypoints.container import build_container, close_container
 from entrypoints.settings import Settings
@@ -114,13 +111,8 @@ async def main() -> None:
     parser.add_argument("--reads", type=int, default=2000)
     parser.add_argument("--outage", type=float, default=2.0)
     args = parser.parse_args()
-    name = f"v3bench_{secrets.token_hex(4)}"
-    with psycopg.connect(ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
-        upgrade_database(url)
-        owner, client = await seed(url, Path("/tmp") / name)
+    with scratch_postgres("v3bench") as url:
+        owner, client = await seed(url, Path("/tmp") / url.rsplit("/", 1)[1])
         results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
         for _ in range(args.rounds):
             for pre_ping in (False, True):
@@ -133,9 +125,6 @@ async def main() -> None:
             cpu = statistics.median(r[1] for r in results[pre_ping])
             print(f"| {'on' if pre_ping else 'off'} | {wall:.0f} | {cpu:.0f} |")
         print(f"recovery from a {args.outage:g} s outage: {await recovery(url, owner, client, args.outage)}")
-    finally:
-        with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

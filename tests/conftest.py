@@ -8,7 +8,6 @@ set: then they fail, so a CI run can never pass without PostgreSQL.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from adapters.sqlalchemy.migrate import upgrade_database
+from tests.scratch_db import PG_ADMIN, scratch_postgres
 
 # Property tests: no per-example deadline (a shared 2-core machine makes timing noise, and
 # speed is measured by benchmarks, not tests). Under CI the examples are derandomized, so a
@@ -28,7 +28,6 @@ settings.register_profile("ci", deadline=None, derandomize=True, suppress_health
 settings.register_profile("mutation", deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "local"))
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_UNREACHABLE = "PostgreSQL not reachable at 127.0.0.1:5432 (CI not set)"
 
 
@@ -51,17 +50,11 @@ def _admin() -> psycopg.Connection:
 
 
 def migrated_postgres(prefix: str) -> Iterator[str]:
-    """A migrated PostgreSQL database ``<prefix>_<random>``, dropped afterwards."""
-    name = f"{prefix}_{secrets.token_hex(6)}"
-    with _admin() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
-        upgrade_database(url)
+    """A migrated PostgreSQL database ``<prefix>_<random>``, dropped afterwards (skipped, or
+    failed under CI, when the server is unreachable)."""
+    _admin().close()
+    with scratch_postgres(prefix) as url:
         yield url
-    finally:
-        with _admin() as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -19,11 +18,10 @@ import psycopg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.sqlalchemy.migrate import upgrade_database
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
-from tests.conftest import PG_ADMIN
 from tests.e2e.conftest import e2e_settings
+from tests.scratch_db import scratch_postgres
 from v3core.services.accounts import CreateUserCommand, IssueApiKeyCommand
 
 MARKER = "brief-contents-7c1e"
@@ -49,18 +47,10 @@ def refusing_database(request: pytest.FixtureRequest, sqlite_url: str, tmp_path:
         yield f"sqlite:///{path}"
         return
     request.getfixturevalue("postgres_url")  # skips (or fails under CI) without PostgreSQL
-    name = f"v3refuse_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    try:
-        upgrade_database(url)
+    with scratch_postgres("v3refuse") as url:
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(PG_TRIGGER)
         yield url
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def sqlite_connection(path: Path) -> contextlib.closing[sqlite3.Connection]:

@@ -12,7 +12,6 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pydantic
 import pytest
 import sqlalchemy as sa
@@ -24,8 +23,8 @@ from entrypoints.cli import main
 from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
-from tests.conftest import PG_ADMIN
 from tests.e2e.conftest import Api
+from tests.scratch_db import scratch_postgres
 
 BRIEF: dict[str, Any] = {
     "adBasics": {
@@ -149,14 +148,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         yield f"sqlite:///{tmp_path}/fresh/v3.db"
         return
     request.getfixturevalue("postgres_url")  # skips (or fails under CI) without the server
-    name = f"v3cli_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("v3cli", migrate=False) as url:
+        yield url
 
 
 def test_v3_db_upgrade_creates_the_schema_once_and_keeps_the_data_when_run_again(
