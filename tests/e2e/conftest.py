@@ -8,6 +8,7 @@ own with ``new_tenant()``.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import shutil
 from collections.abc import AsyncIterator
@@ -76,6 +77,11 @@ def e2e_settings(database_url: str, data_dir: Path) -> Settings:
         # tests read the budgets from these settings, whatever they are
         login_failures_per_account="3/minute",
         login_failures_per_address="8/minute",
+        # The app runs on the test client's own loop while tests also call the container from
+        # theirs; both share the connection pool, whose wait queue belongs to the first loop that
+        # waited on it. Few planning tasks at once (the fuzz leaves dozens of jobs to plan) keep
+        # the pool from running dry, so neither loop has to wait.
+        worker_concurrency=4,
     )
 
 
@@ -130,4 +136,6 @@ async def _fresh_login_budgets(request: pytest.FixtureRequest) -> None:
     test client come from one address, so failures would otherwise add up across tests."""
     if "api" in request.fixturenames:
         api: Api = request.getfixturevalue("api")
-        await api.container.login_throttle().reset()
+        reset = api.container.login_throttle().reset
+        # on the app's loop: on PostgreSQL the budgets are rows, read through the app's pool
+        await asyncio.wrap_future(api.client.blocking_portal.start_task_soon(reset))
