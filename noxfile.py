@@ -45,7 +45,7 @@ def bench(session: nox.Session) -> None:
 def fuzz(session: nox.Session) -> None:
     """Schemathesis over the whole API against PostgreSQL, 200 examples per operation and mode
     (positive and negative): no 5xx, no schema violation. Long (tens of minutes), so not a default
-    session; the default suite runs the same test with 8 examples on every backend.
+    session; the default suite runs the same test with 6 examples on SQLite and PostgreSQL.
     ``FUZZ_EXAMPLES=N`` changes the count. Fails (never skips) without PostgreSQL."""
     examples = os.environ.get("FUZZ_EXAMPLES") or "200"
     session.run(

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.e2e.fuzz.conftest import FuzzTarget
 from tests.e2e.fuzz.happy_paths import HappyPaths
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
 """Examples per operation and mode: 8 in the default suite (quick); ``nox -s fuzz`` sets 200."""
 HAPPY_EXAMPLES = max(10, EXAMPLES)
 """Examples per operation of the happy-path pass (``happy_paths``): more than the quick budget,
