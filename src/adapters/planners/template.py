@@ -190,5 +190,12 @@ def _mentioned(feedback: str | None, vocabulary: tuple[str, ...]) -> str | None:
 
 
 def _sentence(text: str) -> str:
+    """``text`` as a sentence: a final full stop, and a capital first letter when the first word
+    is all lower case ("health-minded commuters, meet ..."; a brand like "iPhone" is kept)."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?" else f"{text}."
+    if not text:
+        return text
+    first_word = text.split(maxsplit=1)[0]
+    if first_word.islower():
+        text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."

@@ -133,3 +133,15 @@ def test_a_scene_regeneration_reacts_to_feedback_and_constraints() -> None:
     constrained = plan_scene(attrs.evolve(base, constraints=SceneConstraints(duration=3, shot_type="aerial")))
     assert (constrained["duration"], constrained["shotType"]) == (3, "aerial")
     assert constrained["metadata"] == {"planner": "template", "beat": "product", "take": 2}
+
+
+def test_every_script_is_a_sentence_that_starts_with_a_capital_unless_it_opens_on_a_brand() -> None:
+    """A lower-case audience opening the hook ("health-minded commuters, meet ...") is shown as a
+    caption: it starts with a capital; a brand spelled in lower case ("iPhone") is kept."""
+    body = dict(SEED_MINIMAL_BRIEF)
+    basics = {**body["adBasics"], "targetAudience": "health-minded commuters", "product": "iPhone"}
+    scenes = planned(PlanRequest(brief=parse_brief({**body, "adBasics": basics}), rules=RULES))
+    assert scenes[0].script.startswith("Health-minded commuters, meet iPhone")
+    for scene in scenes:
+        assert scene.script[-1] in ".!?"
+        assert scene.script[0].isupper() or scene.script.startswith("iPhone"), scene.script
