@@ -16,7 +16,9 @@ Memory is bounded by design, whatever the source's resolution:
   frame: Pillow decodes every WebP through libwebp's animation decoder, with two full-size
   canvases and two full-size copies (~15 bytes a pixel);
 - other images (animated WebPs, GIFs, small, 16-bit or interlaced PNGs) cannot be decoded
-  downscaled and are decoded once at full size, then reduced;
+  downscaled and are decoded once at full size, then reduced; an animated WebP, which Pillow
+  decodes at ~15 bytes a pixel (FFmpeg cannot decode WebP animation), gets a preview only up
+  to ``max_animated_webp_pixels`` (4K UHD: ~130-150 MB at most, measured);
 - no image over the pixel cap (the inspector's, checked from the header) is decoded;
 - at most ``max_concurrent`` decodes run at once (others wait in line), and after each the
   freed heap is handed back to the OS (``malloc_trim``).
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 
 THUMBNAIL_BOX = (320, 320)
 BAND_MIN_PIXELS = 4_000_000
+ANIMATED_WEBP_MAX_PIXELS = 3840 * 2160
+"""The largest animated WebP given a preview (Pillow's animation decoder holds ~15 bytes a pixel)."""
 """PNGs from this many pixels are decoded in bands (below, a whole decode is at most ~16 MB)."""
 _BAND_BYTES = 1 << 20
 """About this many bytes (4 a pixel) of rows are decoded at once."""
@@ -63,12 +67,14 @@ class PillowThumbnailer(Thumbnailer):
         max_video_side: int = DEFAULT_MAX_VIDEO_SIDE,
         max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS,
         band_min_pixels: int = BAND_MIN_PIXELS,
+        max_animated_webp_pixels: int = ANIMATED_WEBP_MAX_PIXELS,
     ) -> None:
         self._dir = directory
         self._slots = asyncio.Semaphore(max_concurrent)
         self._max_video = (max_video_pixels, max_video_side)
         self._max_image_pixels = max_image_pixels
         self._band_min_pixels = band_min_pixels
+        self._max_animated_webp_pixels = max_animated_webp_pixels
 
     async def thumbnail(self, source: StagedFile, kind: AssetType) -> StagedFile | None:
         if kind not in (AssetType.IMAGE, AssetType.VIDEO):
@@ -84,7 +90,9 @@ class PillowThumbnailer(Thumbnailer):
 
         try:
             if kind is AssetType.IMAGE:
-                image = _image_frame(path, self._max_image_pixels, self._band_min_pixels)
+                image = _image_frame(
+                    path, self._max_image_pixels, self._band_min_pixels, self._max_animated_webp_pixels
+                )
             else:
                 image = _video_frame(path, *self._max_video)
         except (OSError, ValueError, av.FFmpegError, Image.DecompressionBombError):
@@ -101,7 +109,9 @@ class PillowThumbnailer(Thumbnailer):
         return StagedFile(path=out, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Image | None:
+def _image_frame(
+    path: str, max_pixels: int, band_min_pixels: int, max_animated_webp_pixels: int
+) -> Image.Image | None:
     from PIL import Image
 
     from adapters.ingest.png_bands import NotBandable
@@ -110,7 +120,10 @@ def _image_frame(path: str, max_pixels: int, band_min_pixels: int) -> Image.Imag
         pixels = img.width * img.height
         if pixels > max_pixels:
             return None  # stored before the cap, or the cap lowered since: never decoded
-        still_webp = img.format == "WEBP" and not _animated_webp(path)
+        animated_webp = img.format == "WEBP" and _animated_webp(path)
+        if animated_webp and pixels > max_animated_webp_pixels:
+            return None  # decoded whole by Pillow at ~15 bytes a pixel: no preview that large
+        still_webp = img.format == "WEBP" and not animated_webp
         if still_webp:
             size = img.size
         elif img.format == "PNG" and pixels >= band_min_pixels:

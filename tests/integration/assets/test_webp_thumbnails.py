@@ -95,6 +95,23 @@ def test_an_animated_webp_preview_shows_its_first_frame(tmp_path: Path) -> None:
     assert all(abs(a - b) < 12 for a, b in zip(got.getpixel((160, 120)), (200, 30, 30), strict=True))  # type: ignore[arg-type]
 
 
+def test_an_animated_webp_larger_than_its_cap_has_no_preview_and_a_still_one_of_that_size_has(
+    tmp_path: Path,
+) -> None:
+    """Pillow decodes a WebP animation whole (~15 bytes a pixel): past
+    ``max_animated_webp_pixels`` there is no preview (the route answers 404), as for a video over
+    its cap; a still WebP of the same size is scaled by FFmpeg and keeps its preview."""
+    frames = [Image.new("RGB", (640, 480), colour) for colour in ((200, 30, 30), (30, 30, 200))]
+    animated = tmp_path / "anim.webp"
+    frames[0].save(animated, format="WEBP", save_all=True, append_images=frames[1:], duration=100)
+    still = tmp_path / "still.webp"
+    frames[0].save(still, format="WEBP")
+    small_cap = PillowThumbnailer(str(tmp_path), max_animated_webp_pixels=640 * 480 - 1)
+    assert small_cap.render(str(animated), AssetType.IMAGE) is None
+    assert preview(still, max_animated_webp_pixels=640 * 480 - 1).size == (320, 240)
+    assert preview(animated, max_animated_webp_pixels=640 * 480).size == (320, 240)
+
+
 def _chunks(webp: bytes) -> list[bytes]:
     """The RIFF chunks of a WebP file (container spec: tag, little-endian size, data, pad)."""
     found, at = [], 12
