@@ -43,6 +43,7 @@ from v3core.model import AssetType
 from v3core.ports.blobs import StagedFile, Thumbnailer
 
 if TYPE_CHECKING:
+    import av
     from PIL import Image
 
 THUMBNAIL_BOX = (320, 320)
@@ -149,11 +150,9 @@ def _animated_webp(path: str) -> bool:
 def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
     """The preview of the still WebP at ``path`` (``size`` from its header, within the cap):
     FFmpeg's decoder makes one full-size frame (YUV 4:2:0, 1.5 bytes a pixel, for lossy WebPs;
-    ARGB for lossless ones and, while decoding, for a lossy one's alpha plane), which swscale
-    scales straight to the preview size (area averaging; alpha not premultiplied), YUV in YUV
-    and only then to RGB. The size is the one ``Image.thumbnail`` gives."""
+    ARGB for lossless ones and, while decoding, for a lossy one's alpha plane), scaled like a
+    video frame (``_scaled_picture``)."""
     import av
-    from PIL import Image
 
     with av.open(path) as container:
         if not container.streams.video:
@@ -164,20 +163,7 @@ def _webp_frame(path: str, size: tuple[int, int]) -> Image.Image | None:
         for frame in container.decode(stream):
             if (frame.width, frame.height) != size:
                 return None  # not the picture the header announced
-            alpha = any(c.is_alpha for c in frame.format.components)
-            width, height = thumbnail_size(size, THUMBNAIL_BOX)
-            mode = "RGBA" if alpha else "RGB"
-            if not frame.format.is_rgb:  # swscale's scaled YUV-to-RGB is 1-2 levels too dark
-                frame = frame.reformat(
-                    width, height, "yuva444p" if alpha else "yuv444p", interpolation="AREA"
-                )
-            small = frame.reformat(
-                width, height, mode.lower() + ("" if alpha else "24"), interpolation="AREA"
-            )
-            plane = small.planes[0]  # to_image() would drop the alpha
-            return _on_white(
-                Image.frombuffer(mode, (width, height), bytes(plane), "raw", mode, plane.line_size, 1)
-            )
+            return _scaled_picture(frame)
     return None
 
 
@@ -254,16 +240,25 @@ def _video_frame(path: str, max_pixels: int, max_side: int) -> Image.Image | Non
         stream.thread_count = 1
         stream.codec_context.skip_frame = "NONKEY"
         for frame in container.decode(stream):
-            small_width, small_height = fit(frame.width, frame.height, THUMBNAIL_BOX)
-            small = frame.reformat(small_width, small_height, "rgb24", interpolation="AREA")
-            return _flatten(small.to_image())  # type: ignore[no-untyped-call]
+            return _scaled_picture(frame)
     return None
 
 
-def fit(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
-    """``width`` x ``height`` scaled down (never up) to fit ``box``, aspect kept, at least 1x1."""
-    scale = min(1.0, box[0] / width, box[1] / height)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+def _scaled_picture(frame: av.VideoFrame) -> Image.Image:
+    """A decoded frame (video, or a still WebP) scaled by swscale straight to the preview size
+    (``Image.thumbnail``'s), area-averaged, never as a full-size RGB picture: YUV is scaled in
+    YUV and only then converted (swscale's scaled YUV-to-RGB is 1-2 levels too dark); alpha
+    (not premultiplied) is kept and flattened onto white."""
+    from PIL import Image
+
+    alpha = any(c.is_alpha for c in frame.format.components)
+    width, height = thumbnail_size((frame.width, frame.height), THUMBNAIL_BOX)
+    mode = "RGBA" if alpha else "RGB"
+    if not frame.format.is_rgb:
+        frame = frame.reformat(width, height, "yuva444p" if alpha else "yuv444p", interpolation="AREA")
+    small = frame.reformat(width, height, mode.lower() + ("" if alpha else "24"), interpolation="AREA")
+    plane = small.planes[0]  # to_image() would drop the alpha
+    return _on_white(Image.frombuffer(mode, (width, height), bytes(plane), "raw", mode, plane.line_size, 1))
 
 
 def _flatten(img: Image.Image) -> Image.Image:
