@@ -15,7 +15,6 @@ from v3core.ports.storage import UnitOfWork, UnitOfWorkFactory
 from v3core.ports.system import Clock, IdGenerator
 from v3core.services.assets.guard import InProcessBlobGuard
 
-MAX_NAME_LENGTH = ASSET_NAME_MAX_LENGTH
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
 
@@ -66,9 +65,10 @@ def thumbnail_blob_id(blob_id: str) -> str:
 def check_name(name: str | None) -> None:
     """``ValidationFailed`` at ``name`` when a name the caller gave is longer than the limit:
     refused, never cut. (A name taken from a file name or URL path is cut by ``clean_name``.)"""
-    if name is not None and len(name.strip()) > MAX_NAME_LENGTH:
+    length = len(name.strip()) if name is not None else 0
+    if length > ASSET_NAME_MAX_LENGTH:
         raise ValidationFailed.at(
-            ("name",), f"an asset name has at most {MAX_NAME_LENGTH} characters, not {len(name.strip())}"
+            ("name",), f"an asset name has at most {ASSET_NAME_MAX_LENGTH} characters, not {length}"
         )
 
 
@@ -77,7 +77,7 @@ def clean_name(name: str | None, fallback: str) -> str:
     name the caller gave was checked by ``check_name``; a file name or URL path is cut)."""
     raw = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     text = "".join(c for c in raw if unicodedata.category(c)[0] != "C").strip()
-    return (text or fallback)[:MAX_NAME_LENGTH]
+    return (text or fallback)[:ASSET_NAME_MAX_LENGTH]
 
 
 def clean_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
